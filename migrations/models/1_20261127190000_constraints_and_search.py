@@ -58,9 +58,9 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
         ) STORED;
         CREATE INDEX "article_search_vector_idx" ON "article" USING GIN ("search_vector");
         CREATE INDEX "article_user_sort_idx"
-            ON "article" ("user_id", (COALESCE("updated_at", "published_at")) DESC NULLS LAST, "id" DESC);
+            ON "article" ("user_id", (COALESCE("updated_at", "published_at", "obj_created_at")) DESC, "id" DESC);
         CREATE INDEX "article_user_unread_sort_idx"
-            ON "article" ("user_id", (COALESCE("updated_at", "published_at")) DESC NULLS LAST, "id" DESC)
+            ON "article" ("user_id", (COALESCE("updated_at", "published_at", "obj_created_at")) DESC, "id" DESC)
             WHERE "read_at" IS NULL;
         CREATE INDEX "article_user_favorite_idx" ON "article" ("user_id") WHERE "is_favorite";
         CREATE INDEX "article_user_for_later_idx" ON "article" ("user_id") WHERE "is_for_later";

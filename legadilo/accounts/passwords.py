@@ -1,0 +1,48 @@
+"""Password hashing with argon2, always off the event loop (a hash costs tens of milliseconds of CPU)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from legadilo.core.errors import InvalidInput
+
+MIN_LENGTH = 8
+MAX_LENGTH = 1024  # hashing megabytes of "password" is a denial of service
+
+_hasher = PasswordHasher()
+# Verified when the email is unknown, so that a wrong email costs as much time as a wrong password.
+_DUMMY_HASH = _hasher.hash("legadilo-dummy-password")
+
+
+def check_password_policy(password: str, *, email: str) -> None:
+    """Raises:
+    InvalidInput: the password is too short, too long, or the email itself."""
+    if len(password) < MIN_LENGTH:
+        raise InvalidInput(f"the password must be at least {MIN_LENGTH} characters long")
+    if len(password) > MAX_LENGTH:
+        raise InvalidInput(f"the password must be at most {MAX_LENGTH} characters long")
+    if password.strip().lower() == email.strip().lower():
+        raise InvalidInput("the password must not be the email address")
+
+
+async def hash_password(password: str) -> str:
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+async def verify_password(password_hash: str | None, password: str) -> bool:
+    """True when `password` matches; with no hash (unknown user) a dummy hash is checked, then False."""
+    if len(password) > MAX_LENGTH:
+        return False
+    target = password_hash or _DUMMY_HASH
+    try:
+        matched = await asyncio.to_thread(_hasher.verify, target, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return bool(matched) and password_hash is not None
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)

@@ -1,0 +1,95 @@
+"""The Quart application factory."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+from hypercorn.middleware import ProxyFixMiddleware
+from quart import Quart, redirect, url_for
+from quart.typing import ResponseReturnValue
+from servestatic import ServeStaticASGI
+
+from legadilo import __version__
+from legadilo.runtime import Runtime, open_runtime
+from legadilo.settings import Settings
+from legadilo.web import accounts, health, reading
+from legadilo.web.assets import HASHED_NAME_PATTERN, STATIC_SOURCE, URL_PREFIX, build_static
+from legadilo.web.auth import load_user
+from legadilo.web.context import RUNTIME_KEY, current_user
+from legadilo.web.errors import register_error_handlers
+from legadilo.web.security import (
+    SchemeAwareSessionInterface,
+    add_security_headers,
+    check_csrf,
+    csp_nonce,
+    csrf_token,
+)
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+FORM_BODY_LIMIT = 1024 * 1024  # ordinary forms; upload routes raise their own limit
+
+
+def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Quart:
+    """Build the app. With `runtime` (tests), it is used as is; otherwise one is opened while serving."""
+    app = Quart(__name__, template_folder=str(TEMPLATES), static_folder=None)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_NAME="legadilo_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.tls_enabled,
+        PERMANENT_SESSION_LIFETIME=timedelta(days=14),
+        MAX_CONTENT_LENGTH=FORM_BODY_LIMIT,
+    )
+    app.session_interface = SchemeAwareSessionInterface()
+    _attach_runtime(app, settings, runtime)
+    _register_hooks(app)
+    for module in (accounts, reading, health):
+        app.register_blueprint(module.blueprint)
+    register_error_handlers(app)
+
+    @app.get("/")
+    async def index() -> ResponseReturnValue:
+        target = "reading.show_reading_list" if current_user() else "accounts.show_login"
+        return redirect(url_for(target))
+
+    static = build_static(STATIC_SOURCE, settings.data_dir / "static")
+    app.jinja_env.globals.update(static_url=static.url, csrf_token=csrf_token, csp_nonce=csp_nonce)
+    app.jinja_env.globals.update(version=__version__, current_user=current_user, settings=settings)
+    _wrap_asgi(app, settings, static.root)
+    return app
+
+
+def _attach_runtime(app: Quart, settings: Settings, runtime: Runtime | None) -> None:
+    if runtime is not None:
+        app.extensions[RUNTIME_KEY] = runtime
+        return
+
+    @app.while_serving
+    async def lifespan():  # type: ignore[no-untyped-def]
+        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        async with open_runtime(settings) as rt:
+            app.extensions[RUNTIME_KEY] = rt
+            yield
+
+
+def _register_hooks(app: Quart) -> None:
+    app.before_request(load_user)
+    app.before_request(check_csrf)
+    app.after_request(add_security_headers)
+
+
+def _wrap_asgi(app: Quart, settings: Settings, static_root: Path) -> None:
+    """Static files first (they never reach Quart), then the proxy headers when trusted."""
+    served = ServeStaticASGI(
+        app.asgi_app,
+        root=static_root,
+        prefix=URL_PREFIX,
+        max_age=3600,
+        immutable_file_test=HASHED_NAME_PATTERN,
+    )
+    app.asgi_app = served  # type: ignore[method-assign]
+    if settings.trust_proxy_headers:
+        app.asgi_app = ProxyFixMiddleware(served, mode="legacy", trusted_hops=1)  # type: ignore[method-assign]

@@ -1,0 +1,26 @@
+"""Request-side access to the runtime and the logged-in user (the only place that reads them)."""
+
+from __future__ import annotations
+
+from quart import current_app, g
+
+from legadilo.accounts.models import User
+from legadilo.runtime import Runtime
+
+RUNTIME_KEY = "legadilo.runtime"
+
+
+def runtime() -> Runtime:
+    rt: Runtime = current_app.extensions[RUNTIME_KEY]
+    return rt
+
+
+def current_user() -> User | None:
+    return g.get("user")
+
+
+def require_user() -> User:
+    user = current_user()
+    if user is None:  # login_required guards every caller; this is a programming error
+        raise RuntimeError("no logged-in user on this request")
+    return user

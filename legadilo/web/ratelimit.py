@@ -1,0 +1,58 @@
+"""A per-client rate limit for the endpoints that attract abuse (login, registration).
+
+Counters live in the process: behind N replicas the effective limit is N times higher, which is
+acceptable since the account lockout (stored in the database) is what stops password guessing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from quart import abort, request
+
+F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+
+_MAX_TRACKED_CLIENTS = 100_000
+
+
+class SlidingWindow:
+    """At most `limit` hits per `period` seconds for each key."""
+
+    def __init__(self, limit: int, period: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.period = period
+        self.clock = clock
+        self.hits: dict[str, deque[float]] = {}
+
+    def allow(self, key: str) -> bool:
+        now = self.clock()
+        if len(self.hits) > _MAX_TRACKED_CLIENTS:
+            self.hits.clear()  # bounded memory under a flood of distinct addresses
+        window = self.hits.setdefault(key, deque())
+        while window and window[0] <= now - self.period:
+            window.popleft()
+        if len(window) >= self.limit:
+            return False
+        window.append(now)
+        return True
+
+
+def rate_limit(limit: int, period: float, *, methods: frozenset[str] = frozenset({"POST"})) -> Callable[[F], F]:
+    """Answer 429 when one client address exceeds `limit` requests per `period` seconds on this view."""
+    window = SlidingWindow(limit, period)
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        async def limited(*args: Any, **kwargs: Any) -> Any:
+            if request.method in methods and not window.allow(request.remote_addr or "unknown"):
+                abort(429, description="Too many attempts from your address: wait a minute and try again.")
+            return await view(*args, **kwargs)
+
+        limited._rate_limit = window  # type: ignore[attr-defined]
+        return limited  # type: ignore[return-value]
+
+    return decorate
