@@ -17,7 +17,7 @@ from legadilo.settings import Settings
 from legadilo.web import accounts, health, reading
 from legadilo.web.assets import HASHED_NAME_PATTERN, STATIC_SOURCE, URL_PREFIX, build_static
 from legadilo.web.auth import load_user
-from legadilo.web.context import RUNTIME_KEY, current_user
+from legadilo.web.context import RUNTIME_KEY, SETTINGS_KEY, current_user
 from legadilo.web.errors import register_error_handlers
 from legadilo.web.security import (
     SchemeAwareSessionInterface,
@@ -44,6 +44,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Quart:
         MAX_CONTENT_LENGTH=FORM_BODY_LIMIT,
     )
     app.session_interface = SchemeAwareSessionInterface()
+    app.extensions[SETTINGS_KEY] = settings
     _attach_runtime(app, settings, runtime)
     _register_hooks(app)
     for module in (accounts, reading, health):

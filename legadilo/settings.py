@@ -6,6 +6,7 @@ CLI turns into exit code 1. Nothing else in the code base reads the environment.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -68,9 +69,7 @@ class Settings:
         return self.tls_certfile is not None
 
     @classmethod
-    def from_env(
-        cls, environ: Mapping[str, str] | None = None, *, dotenv_path: Path | None = Path(".env")
-    ) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, dotenv_path: Path | None = Path(".env")) -> Settings:
         """Build the settings from `environ` (default: the process environment) over a `.env` file.
 
         Raises:
@@ -276,9 +275,7 @@ def _write_new_secret(key_file: Path) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(secrets.token_urlsafe(48) + "\n")
-        try:
+        with contextlib.suppress(FileExistsError):
             os.link(temporary, key_file)
-        except FileExistsError:
-            pass
     finally:
         temporary.unlink(missing_ok=True)

@@ -32,9 +32,7 @@ def normalise_email(raw: str) -> str:
     return email
 
 
-async def authenticate(
-    email: str, password: str, *, now: datetime, max_failures: int, lockout_seconds: int
-) -> User:
+async def authenticate(email: str, password: str, *, now: datetime, max_failures: int, lockout_seconds: int) -> User:
     """Check credentials; after `max_failures` failures in a row the account is locked for `lockout_seconds`.
 
     Raises:

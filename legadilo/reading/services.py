@@ -43,9 +43,7 @@ DEFAULT_READING_LISTS = (
     ),
     DefaultList("Recent", 20, articles_max_age_value=2, articles_max_age_unit=MaxAgeUnit.DAYS),
     DefaultList("Favorite", 30, favorite_status=FavoriteStatus.ONLY_FAVORITE),
-    DefaultList(
-        "For later", 35, read_status=ReadStatus.ONLY_UNREAD, for_later_status=ForLaterStatus.ONLY_FOR_LATER
-    ),
+    DefaultList("For later", 35, read_status=ReadStatus.ONLY_UNREAD, for_later_status=ForLaterStatus.ONLY_FOR_LATER),
 )
 
 
@@ -79,9 +77,7 @@ class ReadingListPage:
     total: int
 
 
-async def show_reading_list(
-    user_id: int, slug: str | None, *, now: datetime, limit: int = 100
-) -> ReadingListPage:
+async def show_reading_list(user_id: int, slug: str | None, *, now: datetime, limit: int = 100) -> ReadingListPage:
     """The articles of a list (the default one when `slug` is None), newest first by default.
 
     Raises:

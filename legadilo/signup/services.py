@@ -10,7 +10,9 @@ from legadilo.accounts.services import normalise_email
 from legadilo.reading.services import create_default_reading_lists
 
 
-async def register_user(email: str, password: str, *, is_admin: bool = False, first_user_is_admin: bool = False) -> User:
+async def register_user(
+    email: str, password: str, *, is_admin: bool = False, first_user_is_admin: bool = False
+) -> User:
     """Create an account ready to use.
 
     This will:

@@ -9,7 +9,7 @@ from legadilo.accounts import services as accounts
 from legadilo.core.errors import AccountLocked, AlreadyExists, AuthenticationFailed, InvalidInput
 from legadilo.signup.services import register_user
 from legadilo.web.auth import login_user, logout_user, safe_next_url
-from legadilo.web.context import runtime
+from legadilo.web.context import app_settings, runtime
 from legadilo.web.ratelimit import rate_limit
 
 blueprint = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -31,7 +31,7 @@ async def show_login() -> ResponseReturnValue:
 async def login() -> ResponseReturnValue:
     form = await request.form
     email, password = form.get("email", ""), form.get("password", "")
-    settings = runtime().settings
+    settings = app_settings()
     try:
         user = await accounts.authenticate(
             email,
@@ -52,7 +52,7 @@ async def login() -> ResponseReturnValue:
 
 @blueprint.get("/register")
 async def show_register() -> ResponseReturnValue:
-    if not runtime().settings.allow_registration:
+    if not app_settings().allow_registration:
         return await render_template("accounts/registration_closed.html"), 403
     return await render_template("accounts/register.html", email="")
 
@@ -60,7 +60,7 @@ async def show_register() -> ResponseReturnValue:
 @blueprint.post("/register")
 @rate_limit(limit=10, period=60)
 async def register() -> ResponseReturnValue:
-    if not runtime().settings.allow_registration:
+    if not app_settings().allow_registration:
         return await render_template("accounts/registration_closed.html"), 403
     form = await request.form
     email = form.get("email", "")

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import brotli
 
@@ -34,8 +33,8 @@ class StaticBuild:
 
 
 def _hashed_name(relative: str, content: bytes) -> str:
-    stem, ext = os.path.splitext(relative)
-    return f"{stem}.{hashlib.sha256(content).hexdigest()[:12]}{ext}"
+    path = PurePosixPath(relative)
+    return str(path.with_name(f"{path.stem}.{hashlib.sha256(content).hexdigest()[:12]}{path.suffix}"))
 
 
 def _source_files(source: Path) -> dict[str, bytes]:

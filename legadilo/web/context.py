@@ -6,13 +6,21 @@ from quart import current_app, g
 
 from legadilo.accounts.models import User
 from legadilo.runtime import Runtime
+from legadilo.settings import Settings
 
 RUNTIME_KEY = "legadilo.runtime"
+SETTINGS_KEY = "legadilo.settings"
 
 
 def runtime() -> Runtime:
     rt: Runtime = current_app.extensions[RUNTIME_KEY]
     return rt
+
+
+def app_settings() -> Settings:
+    """The settings the app was created with (the runtime's may differ in tests)."""
+    settings: Settings = current_app.extensions[SETTINGS_KEY]
+    return settings
 
 
 def current_user() -> User | None:

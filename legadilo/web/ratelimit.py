@@ -12,11 +12,12 @@ from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from quart import abort, request
+from quart import abort, current_app, request
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
 _MAX_TRACKED_CLIENTS = 100_000
+_EXTENSION_KEY = "legadilo.rate_limits"
 
 
 class SlidingWindow:
@@ -42,17 +43,22 @@ class SlidingWindow:
 
 
 def rate_limit(limit: int, period: float, *, methods: frozenset[str] = frozenset({"POST"})) -> Callable[[F], F]:
-    """Answer 429 when one client address exceeds `limit` requests per `period` seconds on this view."""
-    window = SlidingWindow(limit, period)
+    """Answer 429 when one client address exceeds `limit` requests per `period` seconds on this view.
+
+    Counters belong to the application (`app.extensions`), so each app instance starts afresh."""
 
     def decorate(view: F) -> F:
+        key = f"{view.__module__}.{view.__qualname__}"
+
         @wraps(view)
         async def limited(*args: Any, **kwargs: Any) -> Any:
+            windows: dict[str, SlidingWindow] = current_app.extensions.setdefault(_EXTENSION_KEY, {})
+            window = windows.setdefault(key, SlidingWindow(limit, period))
             if request.method in methods and not window.allow(request.remote_addr or "unknown"):
                 abort(429, description="Too many attempts from your address: wait a minute and try again.")
             return await view(*args, **kwargs)
 
-        limited._rate_limit = window  # type: ignore[attr-defined]
+        limited._rate_limit = (limit, period)  # type: ignore[attr-defined]
         return limited  # type: ignore[return-value]
 
     return decorate

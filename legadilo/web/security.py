@@ -103,5 +103,8 @@ async def check_csrf() -> None:
         form = await request.form
         sent = form.get(CSRF_FIELD)
     if not expected or not sent or not hmac.compare_digest(str(expected), str(sent)):
-        abort(400, description="The form has expired or did not come from this site (CSRF check failed). "
-              "Reload the page and try again.")
+        abort(
+            400,
+            description="The form has expired or did not come from this site (CSRF check failed). "
+            "Reload the page and try again.",
+        )

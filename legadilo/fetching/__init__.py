@@ -1,0 +1,1 @@
+"""Outbound HTTP (no database): the guarded fetcher; filled by the feed-engine issue."""

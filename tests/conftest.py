@@ -1,0 +1,108 @@
+"""Shared fixtures: a real PostgreSQL (embedded by default, or LEGADILO_TEST_DATABASE_URL), migrated once
+per session; each test that asks for `db` starts from empty tables."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from quart import Quart
+from quart.testing import QuartClient
+from tortoise import Tortoise
+
+from legadilo import schema
+from legadilo.app import create_app
+from legadilo.db import DatabaseTarget, start_embedded_server
+from legadilo.runtime import Runtime, open_runtime
+from legadilo.settings import Settings
+
+TEST_PASSWORD = "correct horse battery"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _server_target(tmp_root: Path) -> DatabaseTarget:
+    """LEGADILO_TEST_DATABASE_URL (its database is dropped and recreated), else an embedded server."""
+    url = os.environ.get("LEGADILO_TEST_DATABASE_URL")
+    if url:
+        return DatabaseTarget.from_url(url)
+    return start_embedded_server(tmp_root).with_database("legadilo_test")
+
+
+async def recreate_database(target: DatabaseTarget) -> None:
+    admin = await asyncpg.connect(**target.with_database("postgres").connect_kwargs())
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{target.database}"')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+def database_target(tmp_path_factory: pytest.TempPathFactory) -> DatabaseTarget:
+    return _server_target(tmp_path_factory.mktemp("embedded-postgres"))
+
+
+@pytest.fixture(scope="session")
+async def migrated_database(database_target: DatabaseTarget) -> DatabaseTarget:
+    await recreate_database(database_target)
+    await schema.upgrade(database_target)
+    return database_target
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    data_dir = tmp_path_factory.mktemp("data")
+    return Settings(database_url=None, data_dir=data_dir, secret_key="t" * 48, login_max_failures=3)
+
+
+@pytest.fixture(scope="session")
+async def runtime(settings: Settings, migrated_database: DatabaseTarget) -> AsyncIterator[Runtime]:
+    async with open_runtime(settings, database=migrated_database) as rt:
+        yield rt
+
+
+async def _truncate_all() -> None:
+    connection = Tortoise.get_connection("default")
+    _, rows = await connection.execute_query(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'aerich'"
+    )
+    tables = ", ".join(f'"{row["tablename"]}"' for row in rows)
+    await connection.execute_script(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+async def db(runtime: Runtime) -> AsyncIterator[Runtime]:
+    """The runtime, on empty tables (cleaned before the test, so a failed test leaves its rows to inspect)."""
+    await _truncate_all()
+    yield runtime
+
+
+@pytest.fixture
+def app(settings: Settings, db: Runtime) -> Quart:
+    return create_app(settings, runtime=db)
+
+
+@pytest.fixture
+def client(app: Quart) -> QuartClient:
+    return app.test_client()
+
+
+def csrf_from(html: str) -> str:
+    match = _CSRF.search(html)
+    assert match, "no csrf_token input in the page"
+    return match.group(1)
+
+
+async def get_csrf(client: QuartClient, path: str = "/accounts/login") -> str:
+    response = await client.get(path)
+    return csrf_from(await response.get_data(as_text=True))
+
+
+async def log_in(client: QuartClient, email: str, password: str = TEST_PASSWORD) -> None:
+    token = await get_csrf(client)
+    response = await client.post("/accounts/login", form={"email": email, "password": password, "csrf_token": token})
+    assert response.status_code == 302, await response.get_data(as_text=True)

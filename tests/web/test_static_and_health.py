@@ -1,0 +1,93 @@
+"""Static files (hashed names, compression, caching) and /healthz, including with the database down."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+import asyncpg
+import brotli
+from quart.testing import QuartClient
+
+from legadilo.db import DatabaseTarget
+from legadilo.runtime import Runtime
+from legadilo.web.assets import STATIC_SOURCE, build_static
+
+_ASSET = re.compile(r'href="(/static/css/app\.[0-9a-f]{12}\.css)"')
+
+
+async def _stylesheet_url(client: QuartClient) -> str:
+    match = _ASSET.search(await (await client.get("/accounts/login")).get_data(as_text=True))
+    assert match, "the page does not link a hashed stylesheet"
+    return match.group(1)
+
+
+async def test_hashed_static_files_are_cached_forever_and_served_compressed(client: QuartClient) -> None:
+    url = await _stylesheet_url(client)
+    original = (STATIC_SOURCE / "css" / "app.css").read_bytes()
+
+    plain = await client.get(url)
+    assert plain.status_code == 200
+    assert "immutable" in plain.headers["Cache-Control"]
+    assert "max-age=315360000" in plain.headers["Cache-Control"]
+    assert plain.headers["Content-Type"].startswith("text/css")
+    assert await plain.get_data() == original
+
+    br = await client.get(url, headers={"Accept-Encoding": "br"})
+    assert br.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(await br.get_data()) == original
+
+    gz = await client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert gz.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(await gz.get_data()) == original
+    assert "Accept-Encoding" in gz.headers["Vary"]
+
+
+async def test_unhashed_and_unknown_static_paths_are_not_served(client: QuartClient) -> None:
+    assert (await client.get("/static/css/app.css")).status_code == 404
+    assert (await client.get("/static/../pyproject.toml")).status_code == 404
+
+
+def test_a_content_change_yields_a_new_hashed_name_and_build(tmp_path: Path) -> None:
+    source = tmp_path / "static"
+    (source / "css").mkdir(parents=True)
+    (source / "css" / "a.css").write_text("body { color: red; }" * 40)
+    first = build_static(source, tmp_path / "out")
+    again = build_static(source, tmp_path / "out")
+    (source / "css" / "a.css").write_text("body { color: blue; }" * 40)
+    changed = build_static(source, tmp_path / "out")
+
+    assert first == again
+    assert changed.manifest["css/a.css"] != first.manifest["css/a.css"]
+    assert changed.root != first.root
+    assert (changed.root / (changed.manifest["css/a.css"] + ".br")).is_file()
+    assert re.fullmatch(r"css/a\.[0-9a-f]{12}\.css", changed.manifest["css/a.css"])
+
+
+async def test_healthz_reports_a_reachable_database(client: QuartClient) -> None:
+    response = await client.get("/healthz")
+    assert response.status_code == 200
+    assert await response.get_json() == {"status": "ok", "database": "ok"}
+
+
+async def test_healthz_answers_503_while_the_database_is_down_and_recovers(
+    client: QuartClient, migrated_database: DatabaseTarget, db: Runtime
+) -> None:
+    admin = await asyncpg.connect(**migrated_database.with_database("postgres").connect_kwargs())
+    name = migrated_database.database
+    try:
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name,
+        )
+        down = await client.get("/healthz")
+        assert down.status_code == 503
+        assert await down.get_json() == {"status": "error", "database": "unreachable"}
+    finally:
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        await admin.close()
+
+    recovered = await client.get("/healthz")
+    assert recovered.status_code == 200
