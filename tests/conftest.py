@@ -12,7 +12,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 from quart import Quart
-from quart.testing import QuartClient
+from quart.typing import TestClientProtocol as QuartClient
 from tortoise import Tortoise
 
 from legadilo import schema

@@ -41,8 +41,8 @@ class ImportJob(Model):
     created_count = fields.BigIntField(default=0)
     skipped_count = fields.BigIntField(default=0)
     invalid_count = fields.BigIntField(default=0)
-    rejected = fields.JSONField(default=list)  # [{line, reason}] of skipped or invalid records
-    checkpoint = fields.JSONField(null=True)  # where to resume after an interruption
+    rejected: list[dict[str, object]] = fields.JSONField(default=list)  # [{line, reason}] of skipped or invalid records
+    checkpoint: dict[str, object] | None = fields.JSONField(null=True)  # where to resume after an interruption
     error_message = fields.TextField(default="")
     lease_owner = fields.CharField(max_length=64, default="")
     leased_until = fields.DatetimeField(null=True)

@@ -107,15 +107,15 @@ class Article(Model):
     content = fields.TextField(default="")  # sanitised HTML, or raw text when content_type is text/plain
     content_type = fields.CharEnumField(ContentType, max_length=50, default=ContentType.HTML)
     reading_time = fields.IntField(default=0)  # minutes
-    authors = fields.JSONField(default=list)
-    contributors = fields.JSONField(default=list)
+    authors: list[str] = fields.JSONField(default=list)
+    contributors: list[str] = fields.JSONField(default=list)
     preview_picture_url = fields.CharField(max_length=1024, default="")
     preview_picture_alt = fields.TextField(default="")
-    external_tags = fields.JSONField(default=list)
+    external_tags: list[str] = fields.JSONField(default=list)
     external_article_id = fields.CharField(max_length=512, default="")
-    annotations = fields.JSONField(default=list)
+    annotations: list[dict[str, object]] = fields.JSONField(default=list)
     language = fields.CharField(max_length=5, default="")
-    table_of_content = fields.JSONField(default=list)
+    table_of_content: list[dict[str, object]] = fields.JSONField(default=list)
     read_at = fields.DatetimeField(null=True)
     opened_at = fields.DatetimeField(null=True)
     is_favorite = fields.BooleanField(default=False)
@@ -272,7 +272,7 @@ class ArticleFetchError(Model):
         "models.Article", related_name="fetch_errors", on_delete=fields.CASCADE
     )
     message = fields.TextField()
-    technical_debug_data = fields.JSONField(null=True)
+    technical_debug_data: dict[str, object] | None = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

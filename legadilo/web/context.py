@@ -24,7 +24,8 @@ def app_settings() -> Settings:
 
 
 def current_user() -> User | None:
-    return g.get("user")
+    user: User | None = g.get("user")
+    return user
 
 
 def require_user() -> User:

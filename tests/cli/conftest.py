@@ -29,7 +29,9 @@ def cli(migrated_database: DatabaseTarget, tmp_path: Path, db: object) -> Cli:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("LEGADILO_", "DATABASE_URL"))}
     env.update(DATABASE_URL=database_url(migrated_database), LEGADILO_DATA_DIR=str(tmp_path / "data"))
 
-    def run(*args: str, stdin: str | None = None, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, stdin: str | None = None, extra_env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "cli.main", *args],
             input=stdin if stdin is not None else "",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from quart.testing import QuartClient
+from quart.typing import TestClientProtocol as QuartClient
 
 from legadilo.accounts.models import User
 from legadilo.accounts.services import set_password
@@ -208,8 +208,12 @@ async def test_registration_can_be_closed(settings: Settings, db: Runtime) -> No
     assert "Create one" not in await login_page.get_data(as_text=True)
     response = await closed.post(
         "/accounts/register",
-        form={"email": "x@example.org", "password": TEST_PASSWORD, "password_confirmation": TEST_PASSWORD,
-              "csrf_token": token},
+        form={
+            "email": "x@example.org",
+            "password": TEST_PASSWORD,
+            "password_confirmation": TEST_PASSWORD,
+            "csrf_token": token,
+        },
     )
     assert response.status_code == 403
     assert await User.all().count() == 0

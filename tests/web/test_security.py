@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from quart import Quart
-from quart.testing import QuartClient
+from quart.typing import TestClientProtocol as QuartClient
 
 from legadilo.runtime import Runtime
 from legadilo.signup.services import register_user
@@ -100,8 +100,15 @@ def test_every_state_changing_route_is_csrf_protected_and_abuse_prone_ones_are_r
 
 
 def test_every_page_but_the_public_ones_requires_login(app: Quart) -> None:
-    public = {"index", "health.healthz", "accounts.show_login", "accounts.login", "accounts.show_register",
-              "accounts.register", "accounts.logout"}
+    public = {
+        "index",
+        "health.healthz",
+        "accounts.show_login",
+        "accounts.login",
+        "accounts.show_register",
+        "accounts.register",
+        "accounts.logout",
+    }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in public or rule.endpoint == "static":
             continue

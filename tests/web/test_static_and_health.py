@@ -8,7 +8,7 @@ from pathlib import Path
 
 import asyncpg
 import brotli
-from quart.testing import QuartClient
+from quart.typing import TestClientProtocol as QuartClient
 
 from legadilo.db import DatabaseTarget
 from legadilo.runtime import Runtime
@@ -36,11 +36,11 @@ async def test_hashed_static_files_are_cached_forever_and_served_compressed(clie
 
     br = await client.get(url, headers={"Accept-Encoding": "br"})
     assert br.headers["Content-Encoding"] == "br"
-    assert brotli.decompress(await br.get_data()) == original
+    assert brotli.decompress(await br.get_data(as_text=False)) == original
 
     gz = await client.get(url, headers={"Accept-Encoding": "gzip"})
     assert gz.headers["Content-Encoding"] == "gzip"
-    assert gzip.decompress(await gz.get_data()) == original
+    assert gzip.decompress(await gz.get_data(as_text=False)) == original
     assert "Accept-Encoding" in gz.headers["Vary"]
 
 
