@@ -19,6 +19,7 @@ from legadilo.web.assets import HASHED_NAME_PATTERN, STATIC_SOURCE, URL_PREFIX, 
 from legadilo.web.auth import load_user
 from legadilo.web.context import RUNTIME_KEY, SETTINGS_KEY, current_user
 from legadilo.web.errors import register_error_handlers
+from legadilo.web.formatting import localtime
 from legadilo.web.security import (
     SchemeAwareSessionInterface,
     add_security_headers,
@@ -59,6 +60,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Quart:
     static = build_static(STATIC_SOURCE, settings.data_dir / "static")
     app.jinja_env.globals.update(static_url=static.url, csrf_token=csrf_token, csp_nonce=csp_nonce)
     app.jinja_env.globals.update(version=__version__, current_user=current_user, settings=settings)
+    app.jinja_env.filters["localtime"] = localtime
     _wrap_asgi(app, settings, static.root)
     return app
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from legadilo.accounts.models import UserSettings
 from legadilo.core.errors import NotFound
 from legadilo.core.text import slugify
 from legadilo.reading import queries
@@ -75,6 +76,7 @@ class ReadingListPage:
     reading_lists: list[ReadingList]
     articles: list[Article]
     total: int
+    timezone: str
 
 
 async def show_reading_list(user_id: int, slug: str | None, *, now: datetime, limit: int = 100) -> ReadingListPage:
@@ -91,4 +93,11 @@ async def show_reading_list(user_id: int, slug: str | None, *, now: datetime, li
     if chosen is None:
         raise NotFound("no such reading list" if slug is not None else "this account has no default reading list")
     articles, total = await queries.list_articles_of_reading_list(chosen, now=now, limit=limit)
-    return ReadingListPage(reading_list=chosen, reading_lists=reading_lists, articles=articles, total=total)
+    user_settings = await UserSettings.get(user_id=user_id)
+    return ReadingListPage(
+        reading_list=chosen,
+        reading_lists=reading_lists,
+        articles=articles,
+        total=total,
+        timezone=user_settings.timezone,
+    )

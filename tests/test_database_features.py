@@ -1,0 +1,103 @@
+"""What the migrations add beyond the models: search vector, constraints, and the migration lock."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from tortoise import Tortoise
+from tortoise.exceptions import IntegrityError
+
+from legadilo import schema
+from legadilo.accounts.models import User, UserSettings
+from legadilo.db import DatabaseTarget
+from legadilo.feeds.models import Feed, FeedSource, FeedType
+from legadilo.reading.models import Article
+from legadilo.runtime import Runtime
+from legadilo.signup.services import register_user
+from tests.conftest import TEST_PASSWORD, drop_database, recreate_database
+
+
+async def _search(user_id: int, query: str) -> list[str]:
+    _, rows = await Tortoise.get_connection("default").execute_query(
+        """SELECT title FROM article WHERE user_id = $1 AND search_vector @@ websearch_to_tsquery('english', $2)
+           ORDER BY ts_rank(search_vector, websearch_to_tsquery('english', $2)) DESC, id""",
+        [user_id, query],
+    )
+    return [row["title"] for row in rows]
+
+
+async def test_the_search_vector_is_maintained_and_weighs_the_title_first(db: Runtime) -> None:
+    user = await register_user("alice@example.org", TEST_PASSWORD)
+    await Article.create(user_id=user.id, url="https://a.example/1", title="Gardening notes", content="<p>penguins</p>")
+    await Article.create(user_id=user.id, url="https://a.example/2", title="Penguins of the south", content="ice")
+    await Article.create(user_id=user.id, url="https://a.example/3", title="Other", authors=["Pat Penguin"])
+
+    assert await _search(user.id, "penguins") == ["Penguins of the south", "Gardening notes", "Other"]
+    assert await _search(user.id, "gardening") == ["Gardening notes"]
+
+    await Article.filter(title="Other").update(title="Renamed", authors=[])
+    assert await _search(user.id, "penguin") == ["Penguins of the south", "Gardening notes"]
+
+
+async def test_a_huge_article_is_stored_and_searchable_by_its_beginning(db: Runtime) -> None:
+    user = await register_user("alice@example.org", TEST_PASSWORD)
+    words = " ".join(f"word{i}" for i in range(600_000))  # about 6 MB: past the 1 MB tsvector limit
+    await Article.create(user_id=user.id, url="https://a.example/huge", title="Huge", content=f"zebra {words}")
+
+    assert await _search(user.id, "zebra") == ["Huge"]
+
+
+@pytest.mark.parametrize(
+    ("sql", "constraint"),
+    [
+        ("UPDATE \"user\" SET email = 'UPPER@example.org'", "user_email_lowercase_check"),
+        ("UPDATE user_settings SET words_per_minute = 0", "user_settings_words_per_minute_check"),
+        ("UPDATE user_settings SET theme = 'neon'", "user_settings_theme_check"),
+        ("UPDATE reading_list SET read_status = 'SOMETIMES'", "reading_list_read_status_check"),
+        ("UPDATE reading_list SET articles_max_age_value = -1", "reading_list_counters_check"),
+    ],
+)
+async def test_the_database_refuses_values_the_application_would_never_write(
+    db: Runtime, sql: str, constraint: str
+) -> None:
+    await register_user("alice@example.org", TEST_PASSWORD)
+
+    with pytest.raises(IntegrityError, match=constraint):
+        await Tortoise.get_connection("default").execute_script(sql)
+
+
+async def test_a_disabled_reason_needs_a_disabled_date(db: Runtime) -> None:
+    user = await register_user("alice@example.org", TEST_PASSWORD)
+    source = await FeedSource.create(url="https://a.example/feed", next_check_at=db.clock.now())
+    feed = await Feed.create(user_id=user.id, source=source, title="A", feed_type=FeedType.RSS20)
+
+    with pytest.raises(IntegrityError, match="feed_disabled_consistency_check"):
+        await Feed.filter(id=feed.id).update(disabled_reason="broken")
+    await Feed.filter(id=feed.id).update(disabled_reason="broken", disabled_at=db.clock.now())
+    assert (await Feed.get(id=feed.id)).disabled_reason == "broken"
+
+
+async def test_deleting_a_user_cascades_but_a_shared_source_stays(db: Runtime) -> None:
+    user = await register_user("alice@example.org", TEST_PASSWORD)
+    source = await FeedSource.create(url="https://a.example/feed", next_check_at=db.clock.now())
+    await Feed.create(user_id=user.id, source=source, title="A", feed_type=FeedType.ATOM10)
+
+    await user.delete()
+
+    assert await UserSettings.all().count() == 0
+    assert await Feed.all().count() == 0
+    assert await FeedSource.filter(id=source.id).exists()
+    assert await User.all().count() == 0
+
+
+async def test_concurrent_upgrades_apply_each_migration_once(database_target: DatabaseTarget, runtime: Runtime) -> None:
+    target = database_target.with_database(database_target.database + "_race")
+    await recreate_database(target)
+    try:
+        results = await asyncio.gather(*(schema.upgrade(target) for _ in range(3)))
+        applied = sorted(name for result in results for name in result)
+        assert applied == sorted(schema.history())
+        assert await schema.heads(target) == []
+    finally:
+        await drop_database(target)
