@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from quart.typing import TestClientProtocol as QuartClient
@@ -58,7 +59,7 @@ def test_max_age_cutoff(unit: MaxAgeUnit, value: int, expected: datetime | None)
     assert max_age_cutoff(unit, value, NOW) == expected
 
 
-async def _article(user_id: int, slug: str, **fields: object) -> Article:
+async def _article(user_id: int, slug: str, **fields: Any) -> Article:
     fields.setdefault("title", slug)
     return await Article.create(user_id=user_id, url=f"https://example.org/{slug}", **fields)
 
