@@ -1,1 +1,1 @@
-"""Outbound HTTP (no database): the guarded fetcher; filled by the feed-engine issue."""
+"""Outbound HTTP, no database: the guarded fetcher (`fetch_url`) and its HTTP session."""

@@ -1,1 +1,1 @@
-"""Pure parsing stages (feeds, discovery, OPML, article HTML): no I/O; filled by the feed-engine issue."""
+"""Pure parsing stages (feeds, discovery, HTML): bytes in, frozen dataclasses out, no I/O."""
