@@ -6,6 +6,7 @@ The web app (while serving), every CLI command and the tests enter `open_runtime
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import os
 from collections.abc import AsyncIterator
@@ -20,6 +21,8 @@ from tortoise.context import TortoiseContext
 from legadilo import __version__
 from legadilo.core.clock import Clock, SystemClock
 from legadilo.db import DatabaseTarget, resolve_database, tortoise_config
+from legadilo.fetching.session import make_http_session as make_guarded_session
+from legadilo.fetching.types import FetchLimits
 from legadilo.settings import Settings
 
 USER_AGENT = f"Legadilo/{__version__} (feed reader; +https://github.com/Jenselme/legadilo)"
@@ -43,11 +46,24 @@ class Runtime:
         return self._parse_pool
 
 
+def fetch_limits(settings: Settings) -> FetchLimits:
+    fetch = settings.fetch
+    return FetchLimits(
+        connect_timeout=fetch.connect_timeout,
+        total_timeout=fetch.total_timeout,
+        max_body_bytes=fetch.max_body_bytes,
+        max_redirects=fetch.max_redirects,
+    )
+
+
 def make_http_session(settings: Settings) -> aiohttp.ClientSession:
-    timeout = aiohttp.ClientTimeout(total=settings.fetch.total_timeout, connect=settings.fetch.connect_timeout)
-    connector = aiohttp.TCPConnector(limit=settings.fetch.concurrency, limit_per_host=settings.fetch.per_host)
-    return aiohttp.ClientSession(
-        timeout=timeout, connector=connector, headers={"User-Agent": USER_AGENT}, auto_decompress=True
+    """The guarded session (SSRF-checked resolver, no cookies, streaming decompression by the fetcher)."""
+    return make_guarded_session(
+        fetch_limits(settings),
+        allow_private_networks=settings.allow_private_networks,
+        user_agent=USER_AGENT,
+        concurrency=settings.fetch.concurrency,
+        per_host=settings.fetch.per_host,
     )
 
 
@@ -72,4 +88,4 @@ async def open_runtime(
                 yield runtime
             finally:
                 if runtime._parse_pool is not None:
-                    runtime._parse_pool.shutdown(wait=True, cancel_futures=True)
+                    await asyncio.to_thread(runtime._parse_pool.shutdown, wait=True, cancel_futures=True)
