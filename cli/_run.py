@@ -9,8 +9,10 @@ from typing import NoReturn, TypeVar
 
 import typer
 
+from legadilo.accounts.queries import get_user_by_email
+from legadilo.accounts.services import normalise_email
 from legadilo.core.errors import DomainError
-from legadilo.db import DatabaseTarget, resolve_database
+from legadilo.db import DatabaseTarget, as_database_unavailable, resolve_database
 from legadilo.runtime import Runtime, open_runtime
 from legadilo.settings import Settings
 
@@ -56,9 +58,25 @@ def _guarded(main: Callable[[], Awaitable[T]]) -> T:
         return asyncio.run(main())  # type: ignore[arg-type]
     except DomainError as exc:
         fail(exc.message)
+    except Exception as exc:  # the CLI edge: database failures become one line, anything else propagates
+        unavailable = as_database_unavailable(exc)
+        if unavailable is None:
+            raise
+        fail(unavailable.message)
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
+
+
+async def user_id_of(email: str) -> int:
+    """The id of the user named on the command line (`--user EMAIL`).
+
+    Raises:
+        NotFound, InvalidInput.
+    """
+    user = await get_user_by_email(normalise_email(email))
+    user_id: int = user.id
+    return user_id
 
 
 def read_password(*, from_stdin: bool, prompt: str = "Password") -> str:

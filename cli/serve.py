@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import typer
 from hypercorn.config import Config
 from hypercorn.run import run as run_hypercorn
 
-from cli._run import load_settings, run_on_database
+from cli._run import fail, load_settings, run_on_database
 from legadilo import schema
-from legadilo.db import DatabaseTarget, resolve_database
 from legadilo.settings import Settings
 
 APPLICATION_PATH = "legadilo.asgi:app"
@@ -33,12 +30,16 @@ def hypercorn_config(settings: Settings, *, host: str, port: int, workers: int) 
     return config
 
 
-def _migrate(settings: Settings) -> None:
-    async def upgrade(target: DatabaseTarget) -> list[str]:
-        return await schema.upgrade(target)
-
-    for name in run_on_database(upgrade, settings):
-        typer.echo(f"applied migration {name}", err=True)
+def _prepare_database(settings: Settings, *, migrate: bool) -> None:
+    """Apply pending migrations (under the advisory lock), or with --no-migrate refuse to serve an
+    out-of-date schema."""
+    if migrate:
+        for name in run_on_database(schema.upgrade, settings):
+            typer.echo(f"applied migration {name}", err=True)
+        return
+    pending = run_on_database(schema.heads, settings)
+    if pending:
+        fail(f"{len(pending)} migration(s) pending ({pending[0]}…): run `legadilo db upgrade` or drop --no-migrate")
 
 
 def serve(
@@ -49,10 +50,7 @@ def serve(
 ) -> None:
     """Serve the web app (HTTPS and HTTP/2 when LEGADILO_TLS_CERTFILE and LEGADILO_TLS_KEYFILE are set)."""
     settings = load_settings()
-    if no_migrate:
-        run_on_database(_check_reachable, settings)
-    else:
-        _migrate(settings)
+    _prepare_database(settings, migrate=not no_migrate)
     config = hypercorn_config(
         settings,
         host=host or settings.host,
@@ -61,12 +59,8 @@ def serve(
     )
     scheme = "https" if settings.tls_enabled else "http"
     typer.echo(f"Legadilo listening on {scheme}://{config.bind[0]}", err=True)
-    run_hypercorn(config)
-
-
-async def _check_reachable(target: DatabaseTarget) -> None:
-    """`resolve_database` already connected once: nothing more to do."""
-    await asyncio.sleep(0)
-
-
-__all__ = ["resolve_database", "serve"]
+    try:
+        code = run_hypercorn(config)
+    except OSError as exc:  # address in use, unknown host, permission denied on a low port
+        fail(f"cannot listen on {config.bind[0]}: {exc.strerror or exc}")
+    raise typer.Exit(code=code)

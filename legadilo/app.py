@@ -14,8 +14,8 @@ from servestatic import ServeStaticASGI
 from legadilo import __version__
 from legadilo.runtime import Runtime, open_runtime
 from legadilo.settings import Settings
-from legadilo.web import accounts, health, reading
-from legadilo.web.assets import HASHED_NAME_PATTERN, STATIC_SOURCE, URL_PREFIX, build_static
+from legadilo.web import accounts, health, metrics, reading
+from legadilo.web.assets import HASHED_NAME_PATTERN, STATIC_SOURCE, URL_PREFIX, build_static, static_security_headers
 from legadilo.web.auth import load_user
 from legadilo.web.context import RUNTIME_KEY, SETTINGS_KEY, current_user
 from legadilo.web.errors import register_error_handlers
@@ -48,7 +48,8 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Quart:
     app.extensions[SETTINGS_KEY] = settings
     _attach_runtime(app, settings, runtime)
     _register_hooks(app)
-    for module in (accounts, reading, health):
+    metrics.install_request_metrics(app)
+    for module in (accounts, reading, health, metrics):
         app.register_blueprint(module.blueprint)
     register_error_handlers(app)
 
@@ -59,7 +60,9 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Quart:
 
     static = build_static(STATIC_SOURCE, settings.data_dir / "static")
     app.jinja_env.globals.update(static_url=static.url, csrf_token=csrf_token, csp_nonce=csp_nonce)
-    app.jinja_env.globals.update(version=__version__, current_user=current_user, settings=settings)
+    app.jinja_env.globals.update(
+        version=__version__, current_user=current_user, allow_registration=settings.allow_registration
+    )
     app.jinja_env.filters["localtime"] = localtime
     _wrap_asgi(app, settings, static.root)
     return app
@@ -92,6 +95,7 @@ def _wrap_asgi(app: Quart, settings: Settings, static_root: Path) -> None:
         prefix=URL_PREFIX,
         max_age=3600,
         immutable_file_test=HASHED_NAME_PATTERN,
+        add_headers_function=static_security_headers,
     )
     app.asgi_app = served  # type: ignore[method-assign]
     if settings.trust_proxy_headers:

@@ -11,7 +11,7 @@ import contextlib
 import logging
 import subprocess
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -43,8 +43,8 @@ class DatabaseTarget:
     host: str
     port: int
     user: str
-    password: str
-    database: str
+    password: str = field(repr=False)
+    database: str = "postgres"
     ssl: str | None = None
 
     @classmethod
@@ -206,3 +206,46 @@ def __getattr__(name: str) -> Any:
     if settings.database_url is not None:
         return tortoise_config(DatabaseTarget.from_url(settings.database_url))
     return tortoise_config(start_embedded_server(settings.data_dir))
+
+
+def as_database_unavailable(exc: BaseException) -> DatabaseUnavailable | None:
+    """The one-line error for a failure of the database itself (gone away, schema missing), or None when
+    `exc` is something else. Used at the edges (CLI exit codes, HTTP 503)."""
+    from tortoise.exceptions import DBConnectionError, OperationalError
+
+    first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if isinstance(exc, OperationalError | asyncpg.UndefinedTableError) and "does not exist" in first_line:
+        return DatabaseUnavailable(
+            f"the database schema is missing or out of date ({first_line}): run `legadilo db upgrade`"
+        )
+    connection_errors = (
+        DBConnectionError,
+        asyncpg.PostgresConnectionError,  # class 08: connection failures
+        asyncpg.OperatorInterventionError,  # class 57: shutdown, terminated backends
+        asyncpg.InsufficientResourcesError,  # class 53: too many connections
+        asyncpg.ObjectNotInPrerequisiteStateError,  # a database closed to connections
+        asyncpg.InvalidCatalogNameError,  # the database was dropped
+        asyncpg.InvalidAuthorizationSpecificationError,
+        asyncpg.InterfaceError,
+        asyncpg.InternalClientError,  # a pooled connection whose backend was terminated under it
+        OSError,
+        TimeoutError,
+    )
+    if isinstance(exc, connection_errors) or isinstance(exc.__cause__, connection_errors):
+        return DatabaseUnavailable(f"the database connection failed: {first_line}")
+    return None
+
+
+async def ping(within_seconds: float = 3.0) -> bool:
+    """True when the runtime's database answers `SELECT 1` within `within_seconds`."""
+    import asyncio
+
+    from tortoise import Tortoise
+
+    try:
+        async with asyncio.timeout(within_seconds):
+            await Tortoise.get_connection("default").execute_query("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any failure of the driver means "unreachable" here
+        logger.warning("database ping failed: %s", exc)
+        return False
+    return True

@@ -66,6 +66,9 @@ async def downgrade(target: DatabaseTarget, version: int) -> list[str]:
     Raises:
         InvalidInput: no applied migration has that version.
     """
+    async with _migration_lock(target) as connection:
+        if not await _is_initialised(connection):
+            raise InvalidInput("this database has no migration applied: nothing to downgrade")
     async with _migration_lock(target), _command(target) as command:
         try:
             return await command.downgrade(version, delete=False)

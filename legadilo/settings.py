@@ -9,8 +9,9 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import ssl
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import parse_qs, urlsplit
@@ -43,9 +44,9 @@ class FetchSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str | None
+    database_url: str | None = field(repr=False)  # may hold a password
     data_dir: Path
-    secret_key: str
+    secret_key: str = field(repr=False)
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
@@ -82,6 +83,8 @@ class Settings:
         keyfile = _readable_file(env, "LEGADILO_TLS_KEYFILE")
         if (certfile is None) != (keyfile is None):
             raise SettingsError("LEGADILO_TLS_CERTFILE and LEGADILO_TLS_KEYFILE must be given together")
+        if certfile is not None and keyfile is not None:
+            _check_certificate(certfile, keyfile)
         return cls(
             database_url=_database_url(env.get("DATABASE_URL")),
             data_dir=data_dir,
@@ -250,6 +253,16 @@ def _readable_file(env: Mapping[str, str], name: str) -> Path | None:
     except OSError as exc:
         raise SettingsError(f"{name}={raw!r} cannot be read: {exc.strerror}") from None
     return path
+
+
+def _check_certificate(certfile: Path, keyfile: Path) -> None:
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(certfile, keyfile)
+    except (ssl.SSLError, OSError) as exc:
+        reason = str(exc.args[-1] if exc.args else exc).splitlines()[0][:120]
+        raise SettingsError(
+            f"LEGADILO_TLS_CERTFILE and LEGADILO_TLS_KEYFILE are not a valid certificate and key pair ({reason})"
+        ) from None
 
 
 def _secret_key(raw: str | None, data_dir: Path) -> str:

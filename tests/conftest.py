@@ -72,7 +72,10 @@ async def migrated_database(database_target: DatabaseTarget) -> AsyncIterator[Da
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data_dir = tmp_path_factory.mktemp("data")
-    return Settings(database_url=None, data_dir=data_dir, secret_key="t" * 48, login_max_failures=3)
+    # The local feed server listens on 127.0.0.1: the SSRF guard itself is tested in tests/fetching.
+    return Settings(
+        database_url=None, data_dir=data_dir, secret_key="t" * 48, login_max_failures=3, allow_private_networks=True
+    )
 
 
 @pytest.fixture(scope="session")

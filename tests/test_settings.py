@@ -7,6 +7,7 @@ directory, so neither the real environment nor a `.env` file of the working dire
 from __future__ import annotations
 
 import stat
+import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -404,12 +405,30 @@ def test_test_database_url_and_foreign_variables_are_tolerated(tmp_path: Path) -
     assert settings.port == 8000
 
 
+def test_readable_files_that_are_not_a_certificate_and_key_are_refused(tmp_path: Path) -> None:
+    _, key = self_signed(tmp_path)
+    (tmp_path / "other").mkdir()
+    other_cert, _ = self_signed(tmp_path / "other")  # a certificate that does not match the key
+    garbage = write_file(tmp_path, "garbage.pem")
+
+    assert_refused(tmp_path, {"LEGADILO_TLS_CERTFILE": garbage, "LEGADILO_TLS_KEYFILE": key},
+                   names="LEGADILO_TLS_CERTFILE", fragment="not a valid certificate and key pair")  # fmt: skip
+    assert_refused(tmp_path, {"LEGADILO_TLS_CERTFILE": other_cert, "LEGADILO_TLS_KEYFILE": key},
+                   names="LEGADILO_TLS_CERTFILE", fragment="not a valid certificate and key pair")  # fmt: skip
+
+
 # --- TLS ------------------------------------------------------------------------------------------
 
 
-def test_tls_with_both_readable_files_is_enabled(tmp_path: Path) -> None:
-    cert = write_file(tmp_path, "cert.pem")
-    key = write_file(tmp_path, "key.pem")
+def self_signed(tmp_path: Path) -> tuple[str, str]:
+    cert, key = tmp_path / "real-cert.pem", tmp_path / "real-key.pem"
+    command = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"]
+    subprocess.run([*command, "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return str(cert), str(key)
+
+
+def test_tls_with_a_valid_certificate_and_key_is_enabled(tmp_path: Path) -> None:
+    cert, key = self_signed(tmp_path)
 
     settings = load(tmp_path, {"LEGADILO_TLS_CERTFILE": cert, "LEGADILO_TLS_KEYFILE": key})
 

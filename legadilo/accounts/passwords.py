@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,8 +14,13 @@ MIN_LENGTH = 8
 MAX_LENGTH = 1024  # hashing megabytes of "password" is a denial of service
 
 _hasher = PasswordHasher()
-# Verified when the email is unknown, so that a wrong email costs as much time as a wrong password.
-_DUMMY_HASH = _hasher.hash("legadilo-dummy-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when the email is unknown, so that a wrong email costs as much time as a wrong password
+    (computed on first use: commands that never log anyone in do not pay for it)."""
+    return _hasher.hash("legadilo-dummy-password")
 
 
 def check_password_policy(password: str, *, email: str) -> None:
@@ -36,7 +42,7 @@ async def verify_password(password_hash: str | None, password: str) -> bool:
     """True when `password` matches; with no hash (unknown user) a dummy hash is checked, then False."""
     if len(password) > MAX_LENGTH:
         return False
-    target = password_hash or _DUMMY_HASH
+    target = password_hash if password_hash else await asyncio.to_thread(_dummy_hash)
     try:
         matched = await asyncio.to_thread(_hasher.verify, target, password)
     except (VerificationError, InvalidHashError):

@@ -14,10 +14,10 @@ from tortoise.transactions import in_transaction
 
 from legadilo.accounts import passwords, queries
 from legadilo.accounts.models import User
-from legadilo.core.errors import AccountLocked, AuthenticationFailed, InvalidInput
+from legadilo.core.errors import AuthenticationFailed, InvalidInput
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
-WRONG_CREDENTIALS = "wrong email or password"
+WRONG_CREDENTIALS = "Wrong email or password (after several failures in a row, an account is locked for a while)"
 
 
 def normalise_email(raw: str) -> str:
@@ -35,42 +35,44 @@ def normalise_email(raw: str) -> str:
 async def authenticate(email: str, password: str, *, now: datetime, max_failures: int, lockout_seconds: int) -> User:
     """Check credentials; after `max_failures` failures in a row the account is locked for `lockout_seconds`.
 
+    The password is always verified (against a dummy hash for unknown emails) and a locked account
+    answers exactly like a wrong password, so that neither timing nor answers tell which emails exist.
+    The verdict is taken under a row lock, so a burst of parallel guesses cannot slip past a lock.
+
     Raises:
-        AccountLocked: the account is locked (whatever the password).
-        AuthenticationFailed: unknown email, wrong password or inactive account (one message for all).
+        AuthenticationFailed: unknown email, wrong password, inactive or locked account (one message).
     """
     try:
         normalised = normalise_email(email)
     except InvalidInput:
         normalised = ""
     user = await queries.find_user_by_email(normalised) if normalised else None
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        raise AccountLocked(
-            "too many failed logins: this account is locked for a while",
-            retry_after_seconds=int((user.locked_until - now).total_seconds()) + 1,
-        )
     matched = await passwords.verify_password(user.password_hash if user else None, password)
     if user is None or not user.is_active:
         raise AuthenticationFailed(WRONG_CREDENTIALS)
+    async with in_transaction():
+        locked = await User.select_for_update().get(id=user.id)
+        if locked.locked_until is not None and locked.locked_until > now:
+            raise AuthenticationFailed(WRONG_CREDENTIALS)
+        if not matched:
+            failures = locked.failed_login_count + 1
+            lock = failures >= max_failures
+            await User.filter(id=user.id).update(
+                failed_login_count=0 if lock else failures,
+                locked_until=now + timedelta(seconds=lockout_seconds) if lock else None,
+            )
+        else:
+            await User.filter(id=user.id).update(failed_login_count=0, locked_until=None, last_login_at=now)
     if not matched:
-        await _record_failure(user.id, now=now, max_failures=max_failures, lockout_seconds=lockout_seconds)
         raise AuthenticationFailed(WRONG_CREDENTIALS)
-    await User.filter(id=user.id).update(failed_login_count=0, locked_until=None, last_login_at=now)
     if passwords.needs_rehash(user.password_hash):
         await User.filter(id=user.id).update(password_hash=await passwords.hash_password(password))
     return user
 
 
-async def _record_failure(user_id: int, *, now: datetime, max_failures: int, lockout_seconds: int) -> None:
-    async with in_transaction():
-        user = await User.select_for_update().get(id=user_id)
-        failures = user.failed_login_count + 1
-        if failures >= max_failures:
-            await User.filter(id=user_id).update(
-                failed_login_count=0, locked_until=now + timedelta(seconds=lockout_seconds)
-            )
-        else:
-            await User.filter(id=user_id).update(failed_login_count=failures)
+async def end_sessions(user_id: int) -> None:
+    """Log a user out everywhere: every session cookie issued so far stops working."""
+    await User.filter(id=user_id).update(session_epoch=F("session_epoch") + 1)
 
 
 async def set_password(email: str, password: str) -> User:

@@ -36,11 +36,3 @@ class AlreadyExists(DomainError):
 
 class AuthenticationFailed(DomainError):
     """Wrong credentials, or an account that may not log in."""
-
-
-class AccountLocked(AuthenticationFailed):
-    """Too many failed logins: the account is locked for a while."""
-
-    def __init__(self, message: str, retry_after_seconds: int) -> None:
-        super().__init__(message)
-        self.retry_after_seconds = retry_after_seconds

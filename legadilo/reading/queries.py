@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.queryset import QuerySet
 
+from legadilo.core.text import slugify
 from legadilo.reading.models import (
     Article,
     ArticleTag,
@@ -19,6 +21,7 @@ from legadilo.reading.models import (
     ReadingListTag,
     ReadingTimeOperator,
     ReadStatus,
+    Tag,
     TagFilterType,
     TagOperator,
 )
@@ -116,3 +119,18 @@ async def list_articles_of_reading_list(
     articles = await sorted_articles(condition, reading_list.order_direction).limit(limit).select_related("main_feed")
     total = await Article.filter(condition).count() if len(articles) == limit else len(articles)
     return articles, total
+
+
+async def get_or_create_tags(user_id: int, titles: Sequence[str]) -> list[Tag]:
+    """Tags are identified by slug: reuse the user's existing ones, create the others (title as typed)."""
+    wanted: dict[str, str] = {}
+    for title in titles:
+        cleaned = " ".join(title.split())[:50]
+        if cleaned:
+            wanted.setdefault(slugify(cleaned, max_length=50), cleaned)
+    if not wanted:
+        return []
+    await Tag.bulk_create(
+        [Tag(user_id=user_id, slug=slug, title=title) for slug, title in wanted.items()], ignore_conflicts=True
+    )
+    return await Tag.filter(user_id=user_id, slug__in=list(wanted)).order_by("title", "id")

@@ -10,16 +10,14 @@ from legadilo.accounts.services import normalise_email
 from legadilo.reading.services import create_default_reading_lists
 
 
-async def register_user(
-    email: str, password: str, *, is_admin: bool = False, first_user_is_admin: bool = False
-) -> User:
+async def register_user(email: str, password: str, *, is_admin: bool = False) -> User:
     """Create an account ready to use.
 
     This will:
     - normalise the email (case-insensitive uniqueness) and check the password policy;
     - hash the password off the event loop;
     - create the user, their settings and the default reading lists atomically
-      (the first account of an instance is an administrator when `first_user_is_admin`).
+      (administrators are made from the command line only).
 
     Raises:
         InvalidInput: bad email or password.
@@ -29,7 +27,6 @@ async def register_user(
     passwords.check_password_policy(password, email=normalised)
     password_hash = await passwords.hash_password(password)
     async with in_transaction():
-        admin = is_admin or (first_user_is_admin and await queries.count_users() == 0)
-        user = await queries.insert_user(normalised, password_hash, is_admin=admin)
+        user = await queries.insert_user(normalised, password_hash, is_admin=is_admin)
         await create_default_reading_lists(user.id)
     return user

@@ -6,7 +6,7 @@ from quart import Blueprint, abort, flash, g, redirect, render_template, request
 from quart.typing import ResponseReturnValue
 
 from legadilo.accounts import services as accounts
-from legadilo.core.errors import AccountLocked, AlreadyExists, AuthenticationFailed, InvalidInput
+from legadilo.core.errors import AlreadyExists, AuthenticationFailed, InvalidInput
 from legadilo.signup.services import register_user
 from legadilo.web.auth import login_user, logout_user, safe_next_url
 from legadilo.web.context import app_settings, runtime
@@ -40,9 +40,6 @@ async def login() -> ResponseReturnValue:
             max_failures=settings.login_max_failures,
             lockout_seconds=settings.login_lockout_seconds,
         )
-    except AccountLocked as exc:
-        page = await render_template("accounts/login.html", error=exc.message, next=form.get("next", ""), email=email)
-        return page, 429, {"Retry-After": str(exc.retry_after_seconds)}
     except AuthenticationFailed as exc:
         page = await render_template("accounts/login.html", error=exc.message, next=form.get("next", ""), email=email)
         return page, 401
@@ -70,7 +67,7 @@ async def register() -> ResponseReturnValue:
     try:
         if password != confirmation:
             raise InvalidInput("the two passwords differ")
-        user = await register_user(email, password, first_user_is_admin=True)
+        user = await register_user(email, password)
     except (InvalidInput, AlreadyExists) as exc:
         return await render_template("accounts/register.html", error=exc.message, email=email), 400
     login_user(user)
@@ -80,5 +77,8 @@ async def register() -> ResponseReturnValue:
 
 @blueprint.post("/logout")
 async def logout() -> ResponseReturnValue:
+    user = g.get("user")
+    if user is not None:
+        await accounts.end_sessions(user.id)  # a copied cookie must not outlive the logout
     logout_user()
     return redirect(url_for("accounts.show_login"))

@@ -56,6 +56,6 @@ def safe_next_url(candidate: str | None, default: str) -> str:
     parts = urlsplit(candidate)
     if parts.scheme or parts.netloc or not candidate.startswith("/") or candidate.startswith("//"):
         return default
-    if "\\" in candidate:
+    if "\\" in candidate or any(ord(char) < 0x20 or ord(char) == 0x7F for char in candidate):
         return default
     return candidate

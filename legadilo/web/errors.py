@@ -9,6 +9,7 @@ from quart.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from legadilo.core.errors import AlreadyExists, DatabaseUnavailable, DomainError, InvalidInput, NotFound
+from legadilo.db import as_database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -53,5 +54,9 @@ def register_error_handlers(app: Quart) -> None:
 
     @app.errorhandler(Exception)
     async def unexpected(error: Exception) -> ResponseReturnValue:
+        unavailable = as_database_unavailable(error)
+        if unavailable is not None:
+            logger.warning("database unavailable on %s %s: %s", request.method, request.path, unavailable)
+            return await _render(503, "The database is unavailable right now; please try again in a moment.")
         logger.exception("unexpected error on %s %s", request.method, request.path)
         return await _render(500, "An unexpected error happened; it was logged. Please try again later.")

@@ -4,8 +4,8 @@
   speed >= 1, disabled feeds' consistency, notification links, non-negative counters);
 - one default reading list per user (a partial unique index);
 - `article.search_vector`: a stored, weighted tsvector (title A, summary B, content and authors C,
-  source title D) with a GIN index; content is capped at 500,000 characters so that a huge article
-  never exceeds PostgreSQL's 1 MB tsvector limit;
+  source title D) with a GIN index; content, summary and authors are capped (500,000, 200,000 and
+  20,000 characters) so that a huge article never exceeds PostgreSQL's 1 MB tsvector limit;
 - the indexes the reading lists sort and filter with.
 """
 
@@ -51,9 +51,9 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
         CREATE UNIQUE INDEX "reading_list_one_default_per_user" ON "reading_list" ("user_id") WHERE "is_default";
         ALTER TABLE "article" ADD COLUMN "search_vector" tsvector GENERATED ALWAYS AS (
             setweight(to_tsvector('english'::regconfig, coalesce("title", '')), 'A')
-            || setweight(to_tsvector('english'::regconfig, coalesce("summary", '')), 'B')
+            || setweight(to_tsvector('english'::regconfig, left(coalesce("summary", ''), 200000)), 'B')
             || setweight(to_tsvector('english'::regconfig, left(coalesce("content", ''), 500000)), 'C')
-            || setweight(to_tsvector('english'::regconfig, coalesce("authors"::text, '')), 'C')
+            || setweight(to_tsvector('english'::regconfig, left(coalesce("authors"::text, ''), 20000)), 'C')
             || setweight(to_tsvector('english'::regconfig, coalesce("main_source_title", '')), 'D')
         ) STORED;
         CREATE INDEX "article_search_vector_idx" ON "article" USING GIN ("search_vector");

@@ -57,7 +57,15 @@ async def test_login_follows_next_but_never_to_another_site(client: QuartClient,
         302,
         "/reading/lists/recent/",
     )
-    for hostile in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"):
+    hostile_targets = (
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "/\r\nX: y",
+        "/\t/evil",
+    )
+    for hostile in hostile_targets:
         fresh = client.app.test_client()
         assert await _login_form(fresh, "alice@example.org", TEST_PASSWORD, next=hostile) == (302, "/reading/")
 
@@ -68,7 +76,7 @@ async def test_wrong_password_shows_the_form_again_with_an_error(client: QuartCl
     status, html = await _login_form(client, "alice@example.org", "not the password")
 
     assert status == 401
-    assert "wrong email or password" in html
+    assert "Wrong email or password" in html
     assert 'value="alice@example.org"' in html
     assert (await client.get("/reading/")).status_code == 302
 
@@ -83,9 +91,9 @@ async def test_repeated_failures_lock_the_account(client: QuartClient, db: Runti
         "/accounts/login", form={"email": "alice@example.org", "password": TEST_PASSWORD, "csrf_token": token}
     )
 
-    assert response.status_code == 429
-    assert int(response.headers["Retry-After"]) > 0
-    assert "locked" in await response.get_data(as_text=True)
+    assert response.status_code == 401  # exactly like a wrong password: no account enumeration
+    assert "locked for a while" in await response.get_data(as_text=True)
+    assert (await client.get("/reading/")).status_code == 302
 
 
 async def test_login_attempts_are_rate_limited_per_address(client: QuartClient, db: Runtime) -> None:
@@ -93,6 +101,19 @@ async def test_login_attempts_are_rate_limited_per_address(client: QuartClient, 
 
     assert statuses[:20] == [401] * 20
     assert statuses[20] == 429
+    token = await get_csrf(client)
+    limited = await client.post(
+        "/accounts/login", form={"email": "x@example.org", "password": "y", "csrf_token": token}
+    )
+    assert limited.headers["Retry-After"] == "60"
+    elsewhere = client.app.test_client()
+    other_token = await get_csrf(elsewhere)
+    other = await elsewhere.post(
+        "/accounts/login",
+        form={"email": "x@example.org", "password": "whatever1", "csrf_token": other_token},
+        scope_base={"client": ("198.51.100.7", 4000)},
+    )
+    assert other.status_code == 401  # another address is not limited
 
 
 async def test_login_without_or_with_a_wrong_csrf_token_is_refused(client: QuartClient, db: Runtime) -> None:
@@ -137,6 +158,22 @@ async def test_logout_is_a_csrf_protected_post(client: QuartClient, db: Runtime)
     assert (await client.get("/reading/")).status_code == 302
 
 
+async def test_a_copied_session_cookie_stops_working_after_logout(client: QuartClient, db: Runtime) -> None:
+    await register_user("alice@example.org", TEST_PASSWORD)
+    token = await get_csrf(client)
+    login = await client.post(
+        "/accounts/login", form={"email": "alice@example.org", "password": TEST_PASSWORD, "csrf_token": token}
+    )
+    stolen = login.headers["Set-Cookie"].split(";", 1)[0]
+    replayer = client.app.test_client(use_cookies=False)
+    assert (await replayer.get("/reading/", headers={"Cookie": stolen})).status_code == 200
+
+    page = await client.get("/reading/")
+    await client.post("/accounts/logout", form={"csrf_token": csrf_from(await page.get_data(as_text=True))})
+
+    assert (await replayer.get("/reading/", headers={"Cookie": stolen})).status_code == 302
+
+
 async def test_changing_the_password_logs_out_open_sessions(client: QuartClient, db: Runtime) -> None:
     await register_user("alice@example.org", TEST_PASSWORD)
     await log_in(client, "alice@example.org")
@@ -159,7 +196,7 @@ async def test_session_cookie_is_http_only_and_lax(client: QuartClient, db: Runt
     assert "Secure" not in cookie  # plain HTTP here; see test_security for HTTPS
 
 
-async def test_registration_creates_an_account_logs_in_and_makes_the_first_user_admin(
+async def test_registration_creates_an_account_and_logs_in_but_never_makes_an_admin(
     client: QuartClient, db: Runtime
 ) -> None:
     token = await get_csrf(client, "/accounts/register")
@@ -175,7 +212,7 @@ async def test_registration_creates_an_account_logs_in_and_makes_the_first_user_
 
     assert response.status_code == 302
     user = await User.get(email="new@example.org")
-    assert user.is_admin
+    assert not user.is_admin
     assert await ReadingList.filter(user_id=user.id).count() == 5
     assert "Welcome" in await (await client.get("/reading/")).get_data(as_text=True)
 

@@ -7,6 +7,9 @@ import re
 from quart import Quart
 from quart.typing import TestClientProtocol as QuartClient
 
+from legadilo.accounts.models import User
+from legadilo.app import TEMPLATES
+from legadilo.reading.models import ReadingList
 from legadilo.runtime import Runtime
 from legadilo.signup.services import register_user
 from tests.conftest import TEST_PASSWORD, get_csrf, log_in
@@ -78,11 +81,12 @@ async def test_error_pages_do_not_leak_details(client: QuartClient) -> None:
 
 async def test_another_users_reading_list_is_a_404(client: QuartClient, db: Runtime) -> None:
     await register_user("alice@example.org", TEST_PASSWORD)
-    await register_user("bob@example.org", TEST_PASSWORD)
+    bob = await register_user("bob@example.org", TEST_PASSWORD)
+    await ReadingList.create(user_id=bob.id, title="Bob only", slug="bob-only")
     await log_in(client, "alice@example.org")
 
     assert (await client.get("/reading/lists/recent/")).status_code == 200
-    assert (await client.get("/reading/lists/someone-elses/")).status_code == 404
+    assert (await client.get("/reading/lists/bob-only/")).status_code == 404
 
 
 def test_every_state_changing_route_is_csrf_protected_and_abuse_prone_ones_are_rate_limited(app: Quart) -> None:
@@ -103,6 +107,7 @@ def test_every_page_but_the_public_ones_requires_login(app: Quart) -> None:
     public = {
         "index",
         "health.healthz",
+        "metrics.show_metrics",
         "accounts.show_login",
         "accounts.login",
         "accounts.show_register",
@@ -117,5 +122,29 @@ def test_every_page_but_the_public_ones_requires_login(app: Quart) -> None:
 
 async def test_csrf_is_checked_before_the_view_runs(client: QuartClient, db: Runtime) -> None:
     await get_csrf(client)
-    response = await client.post("/accounts/register", form={"email": "x@example.org"})
+    form = {"email": "x@example.org", "password": TEST_PASSWORD, "password_confirmation": TEST_PASSWORD}
+    response = await client.post("/accounts/register", form=form)
     assert response.status_code == 400
+    assert "CSRF" in await response.get_data(as_text=True)
+    assert await User.all().count() == 0
+
+
+def test_every_post_form_of_every_template_carries_a_csrf_token() -> None:
+    forms = 0
+    for template in TEMPLATES.rglob("*.html"):
+        for form in re.findall(r"<form\b[^>]*>.*?</form>", template.read_text(), flags=re.S | re.I):
+            if re.search(r'method="post"', form, flags=re.I):
+                forms += 1
+                assert 'name="csrf_token" value="{{ csrf_token() }}"' in form, template
+    assert forms >= 3
+
+
+async def test_static_files_carry_the_security_headers_too(client: QuartClient) -> None:
+    html = await (await client.get("/accounts/login")).get_data(as_text=True)
+    icon = re.search(r'href="(/static/img/favicon\.[0-9a-f]{12}\.svg)"', html)
+    assert icon is not None
+    response = await client.get(icon.group(1))
+    assert response.status_code == 200
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]

@@ -12,7 +12,9 @@ from quart.typing import TestClientProtocol as QuartClient
 
 from legadilo.db import DatabaseTarget
 from legadilo.runtime import Runtime
+from legadilo.signup.services import register_user
 from legadilo.web.assets import STATIC_SOURCE, build_static
+from tests.conftest import TEST_PASSWORD, log_in
 
 _ASSET = re.compile(r'href="(/static/css/app\.[0-9a-f]{12}\.css)"')
 
@@ -91,3 +93,25 @@ async def test_healthz_answers_503_while_the_database_is_down_and_recovers(
 
     recovered = await client.get("/healthz")
     assert recovered.status_code == 200
+
+
+async def test_a_logged_in_page_answers_503_not_500_while_the_database_is_down(
+    client: QuartClient, migrated_database: DatabaseTarget, db: Runtime
+) -> None:
+    await register_user("alice@example.org", TEST_PASSWORD)
+    await log_in(client, "alice@example.org")
+    admin = await asyncpg.connect(**migrated_database.with_database("postgres").connect_kwargs())
+    name = migrated_database.database
+    try:
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name,
+        )
+        page = await client.get("/reading/")
+        assert page.status_code == 503
+        assert "database is unavailable" in await page.get_data(as_text=True)
+    finally:
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        await admin.close()
+    assert (await client.get("/reading/")).status_code == 200
