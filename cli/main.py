@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import db, serve, users
+from cli import db, feeds, jobs, serve, users
 
 app = typer.Typer(
     name="legadilo",
@@ -14,8 +14,13 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("serve")(serve.serve)
+app.command("worker")(jobs.worker)
+app.command("cron")(jobs.cron)
+app.command("cleanup")(jobs.cleanup)
+app.command("stats")(jobs.stats)
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
+app.add_typer(feeds.app, name="feeds")
 
 
 if __name__ == "__main__":

@@ -84,7 +84,8 @@ async def stats(now: datetime, user_id: int | None = None) -> dict[str, Any]:
     figures["queue_lag_seconds"] = round(float(queue[0]["lag"] or 0.0), 1)
     source_filter = "" if user_id is None else "WHERE id IN (SELECT source_id FROM feed WHERE user_id = $1)"
     _, outcomes = await conn.execute_query(
-        f"SELECT last_outcome, count(*) AS n FROM feed_source {source_filter} GROUP BY last_outcome",  # noqa: S608 params
+        f"SELECT last_outcome, count(*) AS n FROM feed_source {source_filter} GROUP BY last_outcome",  # noqa: S608
+        params,
     )
     figures["feed_outcomes"] = {row["last_outcome"]: int(row["n"]) for row in outcomes}
     _, recent = await conn.execute_query(

@@ -47,12 +47,19 @@ def install_request_metrics(app: Quart) -> None:
         return response
 
 
+_MONITORING_NETWORKS = tuple(
+    ipaddress.ip_network(network)
+    for network in ("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
+)
+
+
 def _is_monitoring_client(address: str | None) -> bool:
+    """Loopback and private (RFC 1918, ULA) addresses: where a Prometheus next to the app scrapes from."""
     try:
         ip = ipaddress.ip_address(address or "")
     except ValueError:
         return False
-    return ip.is_loopback or ip.is_private
+    return any(ip in network for network in _MONITORING_NETWORKS)
 
 
 def _lines(figures: dict[str, object], requests: RequestMetrics) -> list[str]:

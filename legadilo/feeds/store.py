@@ -1,0 +1,276 @@
+"""The only writer of fetched entries: one transaction per source, bulk statements, fan-out to every
+subscriber. Identity rules (reference §2.6-2.7, DESIGN §4):
+
+- within a subscription an entry is known by its key (`feed_article.entry_key`); a key whose article is
+  NULL is a tombstone: the user deleted it, it never comes back;
+- per user an article is unique by URL: an entry whose URL the user already has is linked to that article;
+- an entry seen again after 365 days, whose article was read more than 365 days ago, becomes unread;
+- a known entry whose URL changed moves its article to the new URL (unless the user has that URL already);
+- a changed entry (new content hash) updates its articles when it is newer, never their titles;
+- feed tags go to new articles only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from legadilo.core.text import slugify
+from legadilo.parsing.types import ParsedEntry
+
+REPUBLICATION_DELAY = timedelta(days=365)
+MAX_EXTERNAL_ID = 512
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One enabled subscription of the source being stored, with what fan-out needs of its user."""
+
+    feed_id: int
+    user_id: int
+    title: str
+    words_per_minute: int
+    tag_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    new_articles: int
+    updated_articles: int
+    ignored_keys: tuple[str, ...]  # entries skipped because their article was deleted (tombstones)
+
+
+async def store_entries(
+    conn: BaseDBAsyncClient, source_id: int, entries: Sequence[ParsedEntry], subs: Sequence[Subscription], now: datetime
+) -> StoreResult:
+    """Write a parsed source: entries, new articles for every subscriber, updates, links."""
+    if not entries:
+        return StoreResult(0, 0, ())
+    by_key = {entry.key: entry for entry in entries}
+    keys = list(by_key)
+    changed = await _upsert_source_entries(conn, source_id, entries, now)
+    feed_ids = [sub.feed_id for sub in subs]
+    known = await _known_links(conn, feed_ids, keys)
+    ignored = tuple(sorted({key for (_, key), article in known.items() if article is None}))
+    missing = [(sub, by_key[key]) for sub in subs for key in keys if (sub.feed_id, key) not in known]
+    created = await _insert_articles(conn, missing, now)
+    updated = await _update_changed(conn, feed_ids, [by_key[key] for key in changed], now)
+    await _follow_url_changes(conn, known, by_key)
+    await _republish_and_touch(conn, feed_ids, keys, now)
+    return StoreResult(new_articles=created, updated_articles=updated, ignored_keys=ignored)
+
+
+async def _upsert_source_entries(
+    conn: BaseDBAsyncClient, source_id: int, entries: Sequence[ParsedEntry], now: datetime
+) -> list[str]:
+    """Record the entries of the source; return the keys that were known with another content hash."""
+    _, rows = await conn.execute_query(
+        "SELECT entry_key, content_hash FROM feed_entry WHERE source_id = $1 AND entry_key = ANY($2::text[])",
+        [source_id, [entry.key for entry in entries]],
+    )
+    previous = {row["entry_key"]: row["content_hash"] for row in rows}
+    changed = [e.key for e in entries if e.key in previous and previous[e.key] != e.content_hash]
+    await conn.execute_query(
+        """INSERT INTO feed_entry (source_id, entry_key, url, content_hash, source_updated_at,
+               first_seen_at, last_seen_at)
+           SELECT $1, k, u, h, d, $6, $6
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS t(k, u, h, d)
+           ON CONFLICT (source_id, entry_key) DO UPDATE SET url = EXCLUDED.url, content_hash = EXCLUDED.content_hash,
+               source_updated_at = EXCLUDED.source_updated_at, last_seen_at = EXCLUDED.last_seen_at""",
+        [
+            source_id,
+            [e.key for e in entries],
+            [e.url for e in entries],
+            [e.content_hash for e in entries],
+            [e.updated_at for e in entries],
+            now,
+        ],
+    )
+    return changed
+
+
+async def _known_links(
+    conn: BaseDBAsyncClient, feed_ids: list[int], keys: list[str]
+) -> dict[tuple[int, str], tuple[int, str] | None]:
+    """(feed, key) -> (article id, article url), or None for a tombstone."""
+    if not feed_ids:
+        return {}
+    _, rows = await conn.execute_query(
+        """SELECT fa.feed_id, fa.entry_key, fa.article_id, a.url FROM feed_article fa
+           LEFT JOIN article a ON a.id = fa.article_id
+           WHERE fa.feed_id = ANY($1::bigint[]) AND fa.entry_key = ANY($2::text[])""",
+        [feed_ids, keys],
+    )
+    return {
+        (row["feed_id"], row["entry_key"]): (row["article_id"], row["url"]) if row["article_id"] else None
+        for row in rows
+    }
+
+
+def _article_row(sub: Subscription, entry: ParsedEntry) -> tuple[Any, ...]:
+    return (
+        sub.user_id,
+        entry.url,
+        entry.title,
+        slugify(entry.title),
+        entry.summary,
+        entry.content,
+        entry.content_type,
+        entry.word_count // max(sub.words_per_minute, 1),
+        json.dumps(list(entry.authors)),
+        json.dumps(list(entry.contributors)),
+        entry.preview_picture_url[:1024],
+        entry.preview_picture_alt,
+        json.dumps(list(entry.tags)),
+        entry.key[:MAX_EXTERNAL_ID],
+        entry.language,
+        json.dumps(list(entry.table_of_content)),
+        sub.title[:300],
+        sub.feed_id,
+        entry.published_at,
+        entry.updated_at,
+    )
+
+
+_INSERT_ARTICLES = """
+INSERT INTO article (user_id, url, title, slug, summary, content, content_type, reading_time, authors, contributors,
+    preview_picture_url, preview_picture_alt, external_tags, external_article_id, language, table_of_content,
+    main_source_title, main_feed_id, published_at, updated_at, annotations, is_favorite, is_for_later,
+    main_source_type, group_order, obj_created_at, obj_updated_at)
+SELECT t.*, '[]'::jsonb, false, false, 'FEED', 0, $21, $21 FROM (
+    SELECT DISTINCT ON (u, url) * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+        $7::text[], $8::int[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[], $13::jsonb[], $14::text[],
+        $15::text[], $16::jsonb[], $17::text[], $18::bigint[], $19::timestamptz[], $20::timestamptz[])
+        AS r(u, url, title, slug, summary, content, ct, rt, au, co, pp, pa, et, ei, lang, toc, mst, mf, pub, upd)
+) AS t
+ON CONFLICT (user_id, url) DO NOTHING
+RETURNING id, user_id, url"""
+
+
+async def _insert_articles(
+    conn: BaseDBAsyncClient, missing: list[tuple[Subscription, ParsedEntry]], now: datetime
+) -> int:
+    """New articles for the (subscription, entry) pairs not linked yet; link every pair; tag new articles."""
+    if not missing:
+        return 0
+    rows = [_article_row(sub, entry) for sub, entry in missing]
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    # execute_query_dict: Tortoise's execute_query drops the rows of INSERT … RETURNING.
+    inserted = await conn.execute_query_dict(_INSERT_ARTICLES, [*columns, now])
+    new_ids = {(row["user_id"], row["url"]): row["id"] for row in inserted}
+    ids = await _article_ids(conn, [(sub.user_id, entry.url) for sub, entry in missing], new_ids)
+    await conn.execute_query(
+        """INSERT INTO feed_article (feed_id, article_id, entry_key, last_seen_at, created_at)
+           SELECT f, a, k, $4, $4 FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS t(f, a, k)
+           ON CONFLICT DO NOTHING""",
+        [
+            [sub.feed_id for sub, _ in missing],
+            [ids[(sub.user_id, entry.url)] for sub, entry in missing],
+            [entry.key for _, entry in missing],
+            now,
+        ],
+    )
+    tagging = [
+        (ids[(sub.user_id, entry.url)], tag_id)
+        for sub, entry in missing
+        if (sub.user_id, entry.url) in new_ids
+        for tag_id in sub.tag_ids
+    ]
+    if tagging:
+        await conn.execute_query(
+            """INSERT INTO article_tag (article_id, tag_id) SELECT * FROM unnest($1::bigint[], $2::bigint[])
+               ON CONFLICT DO NOTHING""",
+            [[a for a, _ in tagging], [t for _, t in tagging]],
+        )
+    return len(new_ids)
+
+
+async def _article_ids(
+    conn: BaseDBAsyncClient, pairs: list[tuple[int, str]], known: dict[tuple[int, str], int]
+) -> dict[tuple[int, str], int]:
+    """Ids of the users' articles with these URLs: just inserted, or there already."""
+    wanted = [pair for pair in dict.fromkeys(pairs) if pair not in known]
+    ids = dict(known)
+    if wanted:
+        _, rows = await conn.execute_query(
+            """SELECT a.id, a.user_id, a.url FROM article a
+               JOIN unnest($1::bigint[], $2::text[]) AS t(u, url) ON a.user_id = t.u AND a.url = t.url""",
+            [[u for u, _ in wanted], [url for _, url in wanted]],
+        )
+        ids.update({(row["user_id"], row["url"]): row["id"] for row in rows})
+    return ids
+
+
+async def _update_changed(
+    conn: BaseDBAsyncClient, feed_ids: list[int], entries: list[ParsedEntry], now: datetime
+) -> int:
+    """Refresh the articles of changed entries when the entry is newer; titles are never overwritten."""
+    if not entries or not feed_ids:
+        return 0
+    count, _ = await conn.execute_query(
+        """UPDATE article a SET
+               summary = CASE WHEN t.summary <> '' THEN t.summary ELSE a.summary END,
+               content = CASE WHEN t.content <> '' THEN t.content ELSE a.content END,
+               content_type = CASE WHEN t.content <> '' THEN t.ct ELSE a.content_type END,
+               table_of_content = CASE WHEN t.content <> '' THEN t.toc ELSE a.table_of_content END,
+               preview_picture_url = CASE WHEN t.pp <> '' THEN t.pp ELSE a.preview_picture_url END,
+               updated_at = GREATEST(a.updated_at, t.upd),
+               published_at = LEAST(a.published_at, t.pub),
+               obj_updated_at = $9
+           FROM feed_article fa,
+                unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::timestamptz[],
+                       $10::timestamptz[]) AS t(k, summary, content, ct, toc, pp, upd, pub)
+           WHERE fa.feed_id = ANY($1::bigint[]) AND fa.entry_key = t.k AND fa.article_id = a.id
+             AND (t.upd IS NULL OR a.updated_at IS NULL OR t.upd > a.updated_at)""",
+        [
+            feed_ids,
+            [e.key for e in entries],
+            [e.summary for e in entries],
+            [e.content for e in entries],
+            [e.content_type for e in entries],
+            [json.dumps(list(e.table_of_content)) for e in entries],
+            [e.preview_picture_url[:1024] for e in entries],
+            [e.updated_at for e in entries],
+            now,
+            [e.published_at for e in entries],
+        ],
+    )
+    return int(count)
+
+
+async def _follow_url_changes(
+    conn: BaseDBAsyncClient, known: dict[tuple[int, str], tuple[int, str] | None], by_key: dict[str, ParsedEntry]
+) -> None:
+    moves = {
+        article[0]: by_key[key].url
+        for (_, key), article in known.items()
+        if article is not None and article[1] != by_key[key].url
+    }
+    if moves:
+        await conn.execute_query(
+            """UPDATE article a SET url = t.url FROM unnest($1::bigint[], $2::text[]) AS t(id, url)
+               WHERE a.id = t.id
+                 AND NOT EXISTS (SELECT 1 FROM article o WHERE o.user_id = a.user_id AND o.url = t.url)""",
+            [list(moves), list(moves.values())],
+        )
+
+
+async def _republish_and_touch(conn: BaseDBAsyncClient, feed_ids: list[int], keys: list[str], now: datetime) -> None:
+    if not feed_ids:
+        return
+    cutoff = now - REPUBLICATION_DELAY
+    await conn.execute_query(
+        """UPDATE article a SET read_at = NULL FROM feed_article fa
+           WHERE fa.article_id = a.id AND fa.feed_id = ANY($1::bigint[]) AND fa.entry_key = ANY($2::text[])
+             AND fa.last_seen_at < $3 AND a.read_at < $3""",
+        [feed_ids, keys, cutoff],
+    )
+    await conn.execute_query(
+        "UPDATE feed_article SET last_seen_at = $3 WHERE feed_id = ANY($1::bigint[]) AND entry_key = ANY($2::text[])",
+        [feed_ids, keys, now],
+    )

@@ -1,0 +1,218 @@
+"""The feed engine end to end: a real local feed server, the real fetcher, parser and database."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from legadilo.accounts.models import Notification, User, UserSettings
+from legadilo.core.clock import FrozenClock
+from legadilo.feeds import queries, scheduler, services
+from legadilo.feeds.models import Feed, FeedArticle, FeedSource, FeedUpdate, FetchOutcome, RefreshDelay, UpdateStatus
+from legadilo.feeds.refresh import refresh_source
+from legadilo.reading.models import Article, ArticleTag, Tag
+from legadilo.runtime import Runtime
+from tests.feedfarm import FeedFarm
+
+
+async def _subscribe(rt: Runtime, user: User, url: str, **options: object) -> Feed:
+    result = await services.subscribe_to_feed(rt, user.id, url, services.SubscribeOptions(**options))  # type: ignore[arg-type]
+    assert isinstance(result, services.Subscribed)
+    return result.feed
+
+
+async def _make_all_due(rt: Runtime) -> None:
+    await FeedSource.all().update(next_check_at=rt.clock.now() - timedelta(seconds=1))
+
+
+async def _refresh_due(rt: Runtime) -> scheduler.RefreshReport:
+    await _make_all_due(rt)
+    return await scheduler.refresh_due(rt)
+
+
+async def test_subscribe_stores_the_entries_and_schedules_the_next_check(
+    db: Runtime, farm: FeedFarm, alice: User
+) -> None:
+    await UserSettings.filter(user_id=alice.id).update(words_per_minute=40)
+    feed = await _subscribe(db, alice, farm.url(1), category="Tech news", tags=("python", "Daily"))
+
+    assert feed.title == "Feed number 1"
+    assert feed.feed_type == "rss20"
+    assert feed.site_url == f"{farm.base_url}/site/1"
+    articles = await Article.filter(user_id=alice.id).order_by("-published_at")
+    assert [a.title for a in articles] == [f"Story {n} of feed 1 & friends" for n in range(4, -1, -1)]
+    first = articles[0]
+    assert first.url == f"{farm.base_url}/articles/1/4"
+    assert first.main_feed_id == feed.id  # type: ignore[attr-defined]
+    assert first.main_source_title == "Feed number 1"
+    assert first.external_tags == ["news", "topic-4"]
+    assert f'src="{farm.base_url}/images/1/4.jpg"' in first.content
+    assert "<script" not in first.content
+    assert 3 <= first.reading_time <= 8  # about 200 words at this reader's 40 words per minute
+    assert first.table_of_content
+    tags = await Tag.filter(user_id=alice.id).order_by("slug")
+    assert [t.slug for t in tags] == ["daily", "python"]
+    assert await ArticleTag.filter(article_id=first.id).count() == 2
+    source = await FeedSource.get(id=feed.source_id)  # type: ignore[attr-defined]
+    assert source.last_outcome == FetchOutcome.SUCCESS
+    assert source.etag.startswith('"')
+    assert source.next_check_at > db.clock.now()
+    update = await FeedUpdate.get(source_id=source.id)
+    assert (update.status, update.new_entries, update.http_status) == (UpdateStatus.SUCCESS, 5, 200)
+    assert (await Feed.get(id=feed.id).prefetch_related("category")).category.title == "Tech news"  # type: ignore[union-attr]
+
+
+async def test_subscribing_twice_is_a_no_op_and_a_second_user_shares_the_source(
+    db: Runtime, farm: FeedFarm, alice: User, bob: User
+) -> None:
+    feed = await _subscribe(db, alice, farm.url(1))
+    again = await services.subscribe_to_feed(db, alice.id, farm.url(1))
+    bobs = await _subscribe(db, bob, farm.url(1))
+
+    assert isinstance(again, services.Subscribed)
+    assert (again.created, again.reenabled, again.feed.id) == (False, False, feed.id)
+    assert await FeedSource.all().count() == 1
+    assert bobs.source_id == feed.source_id  # type: ignore[attr-defined]
+    assert await Article.filter(user_id=alice.id).count() == await Article.filter(user_id=bob.id).count() == 5
+
+
+async def test_an_unchanged_feed_is_not_modified_thanks_to_the_etag(db: Runtime, farm: FeedFarm, alice: User) -> None:
+    await _subscribe(db, alice, farm.url(1))
+
+    report = await _refresh_due(db)
+
+    assert dict(report.counts) == {"NOT_MODIFIED": 1}
+    assert farm.conditional_hits["/feeds/1.xml"] == 1
+    assert await Article.all().count() == 5
+
+
+async def test_a_server_without_validators_sending_the_same_body_is_not_parsed_again(
+    db: Runtime, farm: FeedFarm, alice: User
+) -> None:
+    farm.set("/plain.xml", farm.body(1))  # no ETag, no Last-Modified
+    await _subscribe(db, alice, f"{farm.base_url}/plain.xml")
+
+    report = await _refresh_due(db)
+
+    assert [o.status for o in report.outcomes] == [UpdateStatus.NOT_MODIFIED]
+    last = await FeedUpdate.filter(status=UpdateStatus.NOT_MODIFIED).first()
+    assert last is not None and last.http_status == 200
+
+
+async def test_no_cache_drops_the_validators_and_parses_again_without_duplicating(
+    db: Runtime, farm: FeedFarm, alice: User
+) -> None:
+    feed = await _subscribe(db, alice, farm.url(1))
+
+    report = await scheduler.refresh_selected(db, user_id=alice.id, feed_id=feed.id, force=True, use_cache=False)
+    forced = await scheduler.refresh_selected(db, user_id=alice.id, feed_id=feed.id, force=True, use_cache=True)
+
+    assert [(o.status, o.new_articles) for o in report.outcomes] == [(UpdateStatus.SUCCESS, 0)]
+    assert [o.status for o in forced.outcomes] == [UpdateStatus.NOT_MODIFIED]  # --force still sends the ETag
+    assert farm.conditional_hits["/feeds/1.xml"] == 1
+    assert await Article.filter(user_id=alice.id).count() == 5
+
+
+async def test_new_entries_arrive_once_with_feed_tags_on_new_articles_only(
+    db: Runtime, farm: FeedFarm, alice: User
+) -> None:
+    await _subscribe(db, alice, farm.url(1))
+    feed = await Feed.get(user_id=alice.id)
+    tag = await Tag.create(user_id=alice.id, title="Later tag", slug="later-tag")
+    await queries.set_feed_tags(feed.id, [tag.id])
+    farm.grow(1, by=2)
+
+    report = await _refresh_due(db)
+    again = await _refresh_due(db)
+
+    assert report.new_articles == 2
+    assert again.new_articles == 0
+    assert await Article.filter(user_id=alice.id).count() == 7
+    tagged = await ArticleTag.filter(tag_id=tag.id).prefetch_related("article")
+    assert sorted(t.article.title for t in tagged) == ["Story 5 of feed 1 & friends", "Story 6 of feed 1 & friends"]
+
+
+async def test_a_deleted_article_never_comes_back(db: Runtime, farm: FeedFarm, alice: User) -> None:
+    await _subscribe(db, alice, farm.url(1))
+    victim = await Article.get(user_id=alice.id, title="Story 2 of feed 1 & friends")
+    await victim.delete()
+    farm.grow(1)  # a new body: parsed and stored again
+
+    await _refresh_due(db)
+
+    titles = {a.title for a in await Article.filter(user_id=alice.id)}
+    assert "Story 2 of feed 1 & friends" not in titles
+    assert "Story 5 of feed 1 & friends" in titles
+    tombstone = await FeedArticle.get(entry_key="feed-1-entry-2")
+    assert tombstone.article_id is None  # type: ignore[attr-defined]
+    update = await FeedUpdate.filter(status=UpdateStatus.SUCCESS).order_by("-id").first()
+    assert update is not None and "feed-1-entry-2" in update.ignored_entry_keys
+
+
+async def test_an_entry_seen_again_after_a_year_is_unread_again(db: Runtime, farm: FeedFarm, alice: User) -> None:
+    await _subscribe(db, alice, farm.url(1))
+    long_ago = db.clock.now() - timedelta(days=400)
+    await Article.filter(user_id=alice.id).update(read_at=long_ago)
+    await FeedArticle.all().update(last_seen_at=long_ago)
+    farm.grow(1)
+
+    await _refresh_due(db)
+
+    assert await Article.filter(user_id=alice.id, read_at__isnull=True).count() == 5  # 4 republished + 1 new
+    assert await Article.filter(title="Story 0 of feed 1 & friends", read_at__isnull=False).exists()
+
+
+async def test_two_concurrent_refreshes_fetch_each_source_once_and_never_duplicate(
+    db: Runtime, farm: FeedFarm, alice: User, bob: User
+) -> None:
+    for number in range(1, 7):
+        await _subscribe(db, alice, farm.url(number))
+        await _subscribe(db, bob, farm.url(number))
+    for number in range(1, 7):
+        farm.grow(number)
+    farm.hits.clear()
+    await _make_all_due(db)
+
+    first, second = await asyncio.gather(scheduler.refresh_due(db), scheduler.refresh_due(db))
+
+    assert len(first.outcomes) + len(second.outcomes) == 6
+    assert all(count == 1 for count in farm.hits.values()), farm.hits
+    assert await Article.filter(user_id=alice.id).count() == await Article.filter(user_id=bob.id).count() == 36
+    assert await FeedSource.filter(leased_until__isnull=False).count() == 0
+
+
+async def test_failures_are_recorded_back_off_and_finally_disable_with_a_notification(
+    db: Runtime, farm: FeedFarm, alice: User
+) -> None:
+    farm.set("/flaky.xml", farm.body(1))
+    feed = await _subscribe(db, alice, f"{farm.base_url}/flaky.xml", refresh_delay=RefreshDelay.HOURLY)
+    farm.set("/flaky.xml", b"<html>gone</html>", status=404, content_type="text/html")
+    original_clock, clock = db.clock, FrozenClock(db.clock.now())
+    db.clock = clock
+    try:
+        await _make_all_due(db)
+        outcome = await refresh_source(db, feed.source_id)  # type: ignore[attr-defined]
+        assert outcome.status == UpdateStatus.FAILURE
+        source = await FeedSource.get(id=feed.source_id)  # type: ignore[attr-defined]
+        assert (source.error_streak, source.last_outcome) == (1, FetchOutcome.FAILURE)
+        assert "404" in source.last_error
+        assert timedelta(minutes=30) <= source.next_check_at - clock.now() <= timedelta(minutes=34)
+        failure = await FeedUpdate.get(source_id=source.id, status=UpdateStatus.FAILURE)
+        assert failure.http_status == 404
+        assert failure.technical_debug_data is not None
+
+        clock.advance(days=15)
+        await refresh_source(db, feed.source_id)  # type: ignore[attr-defined]
+    finally:
+        db.clock = original_clock
+
+    refreshed = await Feed.get(id=feed.id)
+    assert refreshed.disabled_at is not None
+    assert "failed too many times" in refreshed.disabled_reason
+    notification = await Notification.get(user_id=alice.id)
+    assert notification.title == "Feed 'Feed number 1' was disabled"
+
+    farm.set("/flaky.xml", farm.body(1))
+    again = await services.subscribe_to_feed(db, alice.id, f"{farm.base_url}/flaky.xml")
+    assert isinstance(again, services.Subscribed) and again.reenabled
+    assert (await Feed.get(id=feed.id)).disabled_at is None
