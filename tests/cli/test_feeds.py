@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import subprocess
+import sys
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from legadilo.feeds.models import Feed
+from legadilo.db import DatabaseTarget
+from legadilo.feeds.models import Feed, FeedSource
 from legadilo.reading.models import Article
 from legadilo.signup.services import register_user
-from tests.cli.conftest import Cli
+from tests.cli.conftest import ROOT, Cli, database_url
 from tests.cli.test_users_and_db import assert_one_line_error
 from tests.conftest import TEST_PASSWORD
 from tests.feedfarm import FeedFarm, start_farm
@@ -108,3 +114,47 @@ async def test_cron_and_stats(cli: Cli, farm: FeedFarm) -> None:
     assert (stats["feeds"], stats["articles"], stats["unread_articles"]) == (1, 3, 3)
     assert mine["articles"] == 3
     assert (await run_cli(cli, "cleanup")).returncode == 0
+
+
+async def test_two_concurrent_update_commands_fetch_each_source_once(cli: Cli, farm: FeedFarm) -> None:
+    user = await register_user("carol@example.org", TEST_PASSWORD)
+    for number in range(1, 5):
+        result = await run_cli(cli, "feeds", "add", farm.url(number), "--user", "carol@example.org", extra_env=LOCAL)
+        assert result.returncode == 0, result.stderr
+        farm.grow(number)
+    farm.hits.clear()
+
+    command = ("feeds", "update", "--user", "carol@example.org", "--force")
+    first, second = await asyncio.gather(
+        run_cli(cli, *command, extra_env=LOCAL), run_cli(cli, *command, extra_env=LOCAL)
+    )
+
+    assert first.returncode == second.returncode == 0, (first.stderr, second.stderr)
+    assert sum(farm.hits.values()) == 4  # every source fetched by exactly one of the two processes
+    assert await Article.filter(user_id=user.id).count() == 4 * 4
+
+
+async def test_the_worker_refreshes_then_stops_cleanly_on_sigterm(
+    cli: Cli, farm: FeedFarm, migrated_database: DatabaseTarget, tmp_path: Path
+) -> None:
+    user = await register_user("carol@example.org", TEST_PASSWORD)
+    await run_cli(cli, "feeds", "add", farm.url(1), "--user", "carol@example.org", extra_env=LOCAL)
+    farm.grow(1)
+    await FeedSource.all().update(next_check_at=datetime.now(UTC) - timedelta(minutes=1))
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("LEGADILO_", "DATABASE_URL"))}
+    env.update(DATABASE_URL=database_url(migrated_database), LEGADILO_DATA_DIR=str(tmp_path / "w"), **LOCAL)
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "cli.main", "worker", cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            if await Article.filter(user_id=user.id).count() == 4:
+                break
+            await asyncio.sleep(0.2)
+        assert await Article.filter(user_id=user.id).count() == 4
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(worker.communicate(), timeout=20)
+    assert worker.returncode == 0, stderr.decode()
+    assert "worker stopped" in stderr.decode()

@@ -216,3 +216,53 @@ async def test_failures_are_recorded_back_off_and_finally_disable_with_a_notific
     again = await services.subscribe_to_feed(db, alice.id, f"{farm.base_url}/flaky.xml")
     assert isinstance(again, services.Subscribed) and again.reenabled
     assert (await Feed.get(id=feed.id)).disabled_at is None
+
+
+async def test_a_feed_flipping_between_rss_and_an_html_error_page_recovers_without_duplicates(
+    db: Runtime, farm: FeedFarm, alice: User
+) -> None:
+    farm.set("/flip.xml", farm.body(1))
+    await _subscribe(db, alice, f"{farm.base_url}/flip.xml")
+    farm.set(
+        "/flip.xml", b"<html><body><h1>Service temporarily unavailable</h1></body></html>", content_type="text/html"
+    )
+
+    broken = await _refresh_due(db)
+    farm.set("/flip.xml", rss_with_extra_entry(farm))
+    healed = await _refresh_due(db)
+
+    assert [o.status for o in broken.outcomes] == [UpdateStatus.FAILURE]
+    assert "NotAFeed" in broken.outcomes[0].error
+    assert [(o.status, o.new_articles) for o in healed.outcomes] == [(UpdateStatus.SUCCESS, 1)]
+    source = await FeedSource.get(url=f"{farm.base_url}/flip.xml")
+    assert (source.error_streak, source.first_error_at) == (0, None)
+    assert await Article.filter(user_id=alice.id).count() == 6
+
+
+def rss_with_extra_entry(farm: FeedFarm) -> bytes:
+    farm.grow(1)
+    return farm.body(1)
+
+
+async def test_a_moved_entry_moves_its_article_and_a_newer_version_updates_it_but_not_its_title(
+    db: Runtime, farm: FeedFarm, alice: User
+) -> None:
+    original = farm.body(1)
+    farm.set("/moving.xml", original)
+    await _subscribe(db, alice, f"{farm.base_url}/moving.xml")
+    article = await Article.get(user_id=alice.id, external_article_id="feed-1-entry-4")
+    await Article.filter(id=article.id).update(title="My own title")
+    changed = (
+        original.replace(b"/articles/1/4</link>", b"/articles/1/4-moved</link>")
+        .replace(b"Part one of story 4", b"Part one of story 4, revised")
+        .replace(b"Thu, 01 Jan 2026 04:00:00", b"Fri, 02 Jan 2026 04:00:00")
+    )
+    farm.set("/moving.xml", changed)
+
+    await _refresh_due(db)
+
+    moved = await Article.get(id=article.id)
+    assert moved.url == f"{farm.base_url}/articles/1/4-moved"
+    assert moved.title == "My own title"
+    assert "revised" in moved.content
+    assert await Article.filter(user_id=alice.id).count() == 5
