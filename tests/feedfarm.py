@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -117,3 +119,14 @@ async def start_farm(farm: FeedFarm) -> web.AppRunner:
     port = runner.addresses[0][1]
     farm.base_url = f"http://127.0.0.1:{port}"
     return runner
+
+
+@asynccontextmanager
+async def running_farm(entries_per_feed: int) -> AsyncIterator[FeedFarm]:
+    """A farm listening on 127.0.0.1 for the duration of the block."""
+    farm = FeedFarm(entries_per_feed=entries_per_feed)
+    runner = await start_farm(farm)
+    try:
+        yield farm
+    finally:
+        await runner.cleanup()

@@ -22,7 +22,7 @@ from legadilo.signup.services import register_user
 from tests.cli.conftest import ROOT, Cli, database_url
 from tests.cli.test_users_and_db import assert_one_line_error
 from tests.conftest import TEST_PASSWORD
-from tests.feedfarm import FeedFarm, start_farm
+from tests.feedfarm import FeedFarm, running_farm
 
 LOCAL = {"LEGADILO_ALLOW_PRIVATE_NETWORKS": "1"}
 
@@ -34,10 +34,8 @@ async def run_cli(cli: Cli, *args: str, **options: Any) -> subprocess.CompletedP
 
 @pytest.fixture
 async def farm() -> AsyncIterator[FeedFarm]:
-    feeds = FeedFarm(entries_per_feed=3)
-    runner = await start_farm(feeds)
-    yield feeds
-    await runner.cleanup()
+    async with running_farm(entries_per_feed=3) as feeds:
+        yield feeds
 
 
 async def test_add_list_show_update_remove(cli: Cli, farm: FeedFarm) -> None:

@@ -7,15 +7,13 @@ import pytest
 from legadilo.accounts.models import User
 from legadilo.signup.services import register_user
 from tests.conftest import TEST_PASSWORD
-from tests.feedfarm import FeedFarm, start_farm
+from tests.feedfarm import FeedFarm, running_farm
 
 
 @pytest.fixture
 async def farm() -> AsyncIterator[FeedFarm]:
-    feeds = FeedFarm(entries_per_feed=5)
-    runner = await start_farm(feeds)
-    yield feeds
-    await runner.cleanup()
+    async with running_farm(entries_per_feed=5) as feeds:
+        yield feeds
 
 
 @pytest.fixture

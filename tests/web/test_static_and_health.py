@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
@@ -73,23 +75,29 @@ async def test_healthz_reports_a_reachable_database(client: QuartClient) -> None
     assert await response.get_json() == {"status": "ok", "database": "ok"}
 
 
+@asynccontextmanager
+async def database_down(target: DatabaseTarget) -> AsyncIterator[None]:
+    """The test database refuses connections and its open ones are cut, then it comes back."""
+    admin = await asyncpg.connect(**target.with_database("postgres").connect_kwargs())
+    try:
+        await admin.execute(f'ALTER DATABASE "{target.database}" ALLOW_CONNECTIONS false')
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            target.database,
+        )
+        yield
+    finally:
+        await admin.execute(f'ALTER DATABASE "{target.database}" ALLOW_CONNECTIONS true')
+        await admin.close()
+
+
 async def test_healthz_answers_503_while_the_database_is_down_and_recovers(
     client: QuartClient, migrated_database: DatabaseTarget, db: Runtime
 ) -> None:
-    admin = await asyncpg.connect(**migrated_database.with_database("postgres").connect_kwargs())
-    name = migrated_database.database
-    try:
-        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-        await admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-            name,
-        )
+    async with database_down(migrated_database):
         down = await client.get("/healthz")
         assert down.status_code == 503
         assert await down.get_json() == {"status": "error", "database": "unreachable"}
-    finally:
-        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-        await admin.close()
 
     recovered = await client.get("/healthz")
     assert recovered.status_code == 200
@@ -100,18 +108,10 @@ async def test_a_logged_in_page_answers_503_not_500_while_the_database_is_down(
 ) -> None:
     await register_user("alice@example.org", TEST_PASSWORD)
     await log_in(client, "alice@example.org")
-    admin = await asyncpg.connect(**migrated_database.with_database("postgres").connect_kwargs())
-    name = migrated_database.database
-    try:
-        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-        await admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-            name,
-        )
+
+    async with database_down(migrated_database):
         page = await client.get("/reading/")
         assert page.status_code == 503
         assert "database is unavailable" in await page.get_data(as_text=True)
-    finally:
-        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-        await admin.close()
+
     assert (await client.get("/reading/")).status_code == 200
