@@ -45,6 +45,14 @@ class Runtime:
             )
         return self._parse_pool
 
+    def reset_parse_pool(self) -> None:
+        """Drop a broken or stuck pool (its workers are killed); the next parse starts a fresh one."""
+        pool, self._parse_pool = self._parse_pool, None
+        if pool is not None:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
+
 
 def fetch_limits(settings: Settings) -> FetchLimits:
     fetch = settings.fetch
@@ -63,7 +71,8 @@ def make_http_session(settings: Settings) -> aiohttp.ClientSession:
         allow_private_networks=settings.allow_private_networks,
         user_agent=USER_AGENT,
         concurrency=settings.fetch.concurrency,
-        per_host=settings.fetch.per_host,
+        # Per-host limits are applied by the refresh (legadilo.feeds.hosts), outside the fetch timeout.
+        per_host=0,
     )
 
 

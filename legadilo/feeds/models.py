@@ -209,7 +209,8 @@ class FeedEntry(Model):
 
 class FeedArticle(Model):
     """Links a subscription's entry to the user's article. `article` NULL is a tombstone: the user deleted
-    it, so the entry is never added again."""
+    it, so the entry is never added again. Several entry keys may point to one article (a feed that
+    publishes the same URL under two ids, or changes its id scheme): deleting it tombstones them all."""
 
     id = fields.BigIntField(primary_key=True)
     feed: fields.ForeignKeyRelation[Feed] = fields.ForeignKeyField(
@@ -224,5 +225,5 @@ class FeedArticle(Model):
 
     class Meta:
         table = "feed_article"
-        unique_together = (("feed", "entry_key"), ("feed", "article"))
+        unique_together = (("feed", "entry_key"),)
         indexes = (("article",),)

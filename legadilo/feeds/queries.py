@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -52,11 +51,15 @@ async def set_feed_tags(feed_id: int, tag_ids: Sequence[int]) -> None:
     await FeedTag.bulk_create([FeedTag(feed_id=feed_id, tag_id=tag_id) for tag_id in dict.fromkeys(tag_ids)])
 
 
+# The claim also moves next_check_at to the lease's end: a worker killed mid-refresh leaves the source due
+# again only when its lease expires, never in a tight loop. Sources told to come back later (Retry-After)
+# are not claimed before then.
 _CLAIM = """
-UPDATE feed_source SET lease_owner = $1, leased_until = $2
+UPDATE feed_source SET lease_owner = $1, leased_until = $2, next_check_at = $2
 WHERE id IN (
     SELECT s.id FROM feed_source s
     WHERE {condition} AND (s.leased_until IS NULL OR s.leased_until < $3)
+      AND (s.retry_after_until IS NULL OR s.retry_after_until <= $3)
       AND EXISTS (SELECT 1 FROM feed f WHERE f.source_id = s.id AND f.disabled_at IS NULL)
     ORDER BY s.next_check_at, s.id
     LIMIT $4
@@ -75,23 +78,24 @@ async def claim_due_sources(owner: str, now: datetime, lease_until: datetime, li
     return [row["id"] for row in rows]
 
 
-async def claim_sources(
-    owner: str, now: datetime, lease_until: datetime, *, user_id: int | None, feed_id: int | None, due_only: bool
-) -> list[int]:
-    """Lease the sources of a user's feeds (or one feed), due ones only unless `due_only` is False."""
-    condition = "s.next_check_at <= $3" if due_only else "TRUE"
-    filters = []
-    params: list[Any] = [owner, lease_until, now, 100_000]
+async def selected_sources(*, user_id: int | None, feed_id: int | None, due_only: bool, now: datetime) -> list[int]:
+    """The sources of a user's enabled feeds (or of one feed), due ones only when `due_only`."""
+    query = FeedSource.filter(subscriptions__disabled_at__isnull=True)
     if user_id is not None:
-        params.append(user_id)
-        filters.append(f"f2.user_id = ${len(params)}")
+        query = query.filter(subscriptions__user_id=user_id)
     if feed_id is not None:
-        params.append(feed_id)
-        filters.append(f"f2.id = ${len(params)}")
-    if filters:
-        joined = " AND ".join(filters)  # constant fragments; the values travel as parameters
-        condition += f" AND EXISTS (SELECT 1 FROM feed f2 WHERE f2.source_id = s.id AND {joined})"  # noqa: S608
-    rows = await _db().execute_query_dict(_CLAIM.format(condition=condition), params)
+        query = query.filter(subscriptions__id=feed_id)
+    if due_only:
+        query = query.filter(next_check_at__lte=now)
+    ids: list[int] = await query.distinct().order_by("id").values_list("id", flat=True)  # type: ignore[assignment]
+    return ids
+
+
+async def claim_sources(owner: str, now: datetime, lease_until: datetime, source_ids: list[int]) -> list[int]:
+    """Lease these sources, skipping those another worker holds."""
+    rows = await _db().execute_query_dict(
+        _CLAIM.format(condition="s.id = ANY($5::bigint[])"), [owner, lease_until, now, len(source_ids), source_ids]
+    )
     return [row["id"] for row in rows]
 
 

@@ -2,8 +2,9 @@
 
     claim (lease) → fetch → [unchanged body? stop] → parse (process pool) → store (one transaction) → schedule
 
-`refresh_source` runs the line for one leased source; `refresh_claimed` runs many with bounded
-concurrency. Every attempt writes a `FeedUpdate` row and sets the source's next check.
+`refresh_source` runs the line for one source the caller holds (a lease, or a subscribe); the scheduler
+owns the leases. Every attempt writes a `FeedUpdate` row and sets the source's next check, failures and
+crashes included, so that a source is never retried in a loop.
 """
 
 from __future__ import annotations
@@ -12,23 +13,28 @@ import asyncio
 import logging
 import random
 import time
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from legadilo.accounts.models import Notification
 from legadilo.feeds import planning, queries
+from legadilo.feeds.hosts import HostLimits
 from legadilo.feeds.models import Feed, FeedSource, FeedUpdate, FetchOutcome, UpdateStatus
 from legadilo.feeds.store import StoreResult, store_entries
 from legadilo.fetching.fetch import fetch_url
-from legadilo.fetching.types import Fetched, FetchError, NotModified, Validators
+from legadilo.fetching.types import Fetched, FetchError, NotModified, RateLimited, Validators
 from legadilo.parsing.feeds import parse_feed
 from legadilo.parsing.types import ParsedFeed, ParseError
 from legadilo.runtime import USER_AGENT, Runtime, fetch_limits
 
 logger = logging.getLogger(__name__)
 DISABLED_REASON = "The server failed too many times to fetch the feed."
+PARSE_TIMEOUT_SECONDS = 120
 
 
 @dataclass(frozen=True)
@@ -41,58 +47,103 @@ class RefreshOutcome:
     error: str = ""
 
 
+@dataclass(frozen=True)
+class Failure:
+    """What a failed attempt records (from a fetch or parse error, or a crash)."""
+
+    message: str
+    http_status: int | None = None
+    debug: dict[str, Any] | None = None
+    retry_after_seconds: int | None = None
+    counts_towards_disabling: bool = True
+
+    @classmethod
+    def of(cls, error: FetchError | ParseError) -> Failure:
+        if isinstance(error, FetchError):
+            return cls(
+                f"{type(error).__name__}: {error.message}",
+                error.status,
+                error.debug,
+                error.retry_after_seconds,
+                # Being rate limited says nothing about the feed's health: it never disables a feed.
+                counts_towards_disabling=not isinstance(error, RateLimited),
+            )
+        return cls(f"{type(error).__name__}: {error.message}")
+
+
 async def fetch_feed(
-    rt: Runtime, url: str, *, validators: Validators | None, subscribers: int
+    rt: Runtime, url: str, *, validators: Validators | None, subscribers: int, hosts: HostLimits | None = None
 ) -> Fetched | NotModified:
-    """Fetch with the project's User-Agent, naming the subscriber count as feed services do."""
-    agent = f"{USER_AGENT}; {subscribers} subscriber{'s' if subscribers != 1 else ''}"
-    return await fetch_url(
-        rt.http,
-        url,
-        limits=fetch_limits(rt.settings),
-        validators=validators,
-        allow_private_networks=rt.settings.allow_private_networks,
-        extra_headers={"User-Agent": agent},
-    )
+    """Fetch with the project's User-Agent naming the subscriber count, within the per-host limit."""
+    agent = f"{USER_AGENT.removesuffix(')')}; {subscribers} subscriber{'s' if subscribers != 1 else ''})"
+    limits = hosts or HostLimits(rt.settings.fetch.per_host)
+    async with limits.slot(url):
+        return await fetch_url(
+            rt.http,
+            url,
+            limits=fetch_limits(rt.settings),
+            validators=validators,
+            allow_private_networks=rt.settings.allow_private_networks,
+            extra_headers={"User-Agent": agent},
+        )
 
 
 async def parse_in_pool(rt: Runtime, fetched: Fetched) -> ParsedFeed:
+    """Parse in the process pool; a parser that hangs or kills its worker becomes a ParseError and the
+    pool is rebuilt, so one hostile feed never breaks parsing for the others."""
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(
-        rt.parse_pool, parse_feed, fetched.body, fetched.url, fetched.content_type, fetched.charset
-    )
+    try:
+        return await asyncio.wait_for(
+            loop.run_in_executor(
+                rt.parse_pool, parse_feed, fetched.body, fetched.url, fetched.content_type, fetched.charset
+            ),
+            timeout=PARSE_TIMEOUT_SECONDS,
+        )
+    except (BrokenProcessPool, TimeoutError) as exc:
+        rt.reset_parse_pool()
+        reason = "took too long" if isinstance(exc, TimeoutError) else "crashed"
+        raise ParseError(f"the parser {reason} on this document") from None
 
 
-async def refresh_source(rt: Runtime, source_id: int, *, use_cache: bool = True) -> RefreshOutcome:
-    """Refresh one leased source: fetch → parse → store → schedule (see the module docstring)."""
+async def refresh_source(
+    rt: Runtime, source_id: int, *, use_cache: bool = True, hosts: HostLimits | None = None
+) -> RefreshOutcome:
+    """Refresh one source: fetch → parse → store → schedule (see the module docstring)."""
     source = await FeedSource.get(id=source_id)
-    subs, schedule, feeds = await queries.subscriptions_of(source_id)
     started = time.monotonic()
     validators = Validators(source.etag, source.last_modified) if use_cache else None
+    subscribers = await queries.count_subscribers(source_id)
     try:
-        fetched = await fetch_feed(rt, source.url, validators=validators, subscribers=len(subs))
+        fetched = await fetch_feed(rt, source.url, validators=validators, subscribers=subscribers, hosts=hosts)
         if isinstance(fetched, NotModified) or (use_cache and fetched.body_hash == source.body_hash):
-            return await _record_unchanged(rt, source, fetched, schedule, started)
+            return await _record_unchanged(rt, source, fetched, started)
         parsed = await parse_in_pool(rt, fetched)
     except (FetchError, ParseError) as error:
-        return await _record_failure(rt, source, error, schedule, feeds, started)
+        return await record_failure(rt, source.id, Failure.of(error), started)
     async with in_transaction() as conn:
-        result = await store_entries(conn, source.id, parsed.entries, subs, rt.clock.now())
-        return await record_success(rt, source, fetched, parsed, result, schedule, started)
+        result = await store_parsed(rt, conn, source.id, parsed)
+        return await record_success(rt, source, fetched, parsed, result, started)
+
+
+async def store_parsed(rt: Runtime, conn: BaseDBAsyncClient, source_id: int, parsed: ParsedFeed) -> StoreResult:
+    """Inside the caller's transaction: lock the source row (a subscribe and a refresh of the same source
+    store one after the other), read its current subscribers, store."""
+    await conn.execute_query("SELECT 1 FROM feed_source WHERE id = $1 FOR UPDATE", [source_id])
+    subs, _, _ = await queries.subscriptions_of(source_id)
+    return await store_entries(conn, source_id, parsed.entries, subs, rt.clock.now())
 
 
 def _elapsed_ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
 
 
+async def _next_check(rt: Runtime, source_id: int, check: planning.CheckResult, now: datetime) -> datetime:
+    _, schedule, _ = await queries.subscriptions_of(source_id)
+    return planning.next_check_at(schedule, check, now, random.random())  # noqa: S311 - jitter, not security
+
+
 async def record_success(
-    rt: Runtime,
-    source: FeedSource,
-    fetched: Fetched,
-    parsed: ParsedFeed,
-    result: StoreResult,
-    schedule: list[planning.Subscriber],
-    started: float,
+    rt: Runtime, source: FeedSource, fetched: Fetched, parsed: ParsedFeed, result: StoreResult, started: float
 ) -> RefreshOutcome:
     now = rt.clock.now()
     check = planning.CheckResult(False, 0, ttl_minutes=parsed.ttl_minutes, max_age_seconds=fetched.max_age_seconds)
@@ -112,7 +163,7 @@ async def record_success(
         last_modified=fetched.validators.last_modified[:128],
         body_hash=fetched.body_hash,
         **_healthy_state(now, FetchOutcome.SUCCESS),
-        next_check_at=planning.next_check_at(schedule, check, now, random.random()),  # noqa: S311 - jitter
+        next_check_at=await _next_check(rt, source.id, check, now),
     )
     return RefreshOutcome(source.id, source.url, UpdateStatus.SUCCESS, result.new_articles, result.updated_articles)
 
@@ -125,17 +176,11 @@ def _healthy_state(now: datetime, outcome: FetchOutcome) -> dict[str, object]:
         "error_streak": 0,
         "first_error_at": None,
         "retry_after_until": None,
-        "lease_owner": "",
-        "leased_until": None,
     }
 
 
 async def _record_unchanged(
-    rt: Runtime,
-    source: FeedSource,
-    fetched: Fetched | NotModified,
-    schedule: list[planning.Subscriber],
-    started: float,
+    rt: Runtime, source: FeedSource, fetched: Fetched | NotModified, started: float
 ) -> RefreshOutcome:
     now = rt.clock.now()
     check = planning.CheckResult(False, 0, max_age_seconds=fetched.max_age_seconds)
@@ -152,46 +197,41 @@ async def _record_unchanged(
         etag=validators.etag[:1024],
         last_modified=validators.last_modified[:128],
         **_healthy_state(now, FetchOutcome.NOT_MODIFIED),
-        next_check_at=planning.next_check_at(schedule, check, now, random.random()),  # noqa: S311 - jitter
+        next_check_at=await _next_check(rt, source.id, check, now),
     )
     return RefreshOutcome(source.id, source.url, UpdateStatus.NOT_MODIFIED)
 
 
-async def _record_failure(
-    rt: Runtime,
-    source: FeedSource,
-    error: FetchError | ParseError,
-    schedule: list[planning.Subscriber],
-    feeds: list[Feed],
-    started: float,
-) -> RefreshOutcome:
+async def record_failure(rt: Runtime, source_id: int, failure: Failure, started: float) -> RefreshOutcome:
+    """Record a failed attempt (fetch, parse, or a crash): backoff, and disable exhausted subscriptions."""
     now = rt.clock.now()
-    streak = source.error_streak + 1
-    first_error_at = source.first_error_at or now
-    retry_after = error.retry_after_seconds if isinstance(error, FetchError) else None
-    message = f"{type(error).__name__}: {error.message}"
+    source = await FeedSource.get(id=source_id)
+    counted = failure.counts_towards_disabling
+    streak = source.error_streak + 1 if counted else source.error_streak
+    first_error_at = (source.first_error_at or now) if counted else source.first_error_at
+    retry_after = failure.retry_after_seconds
     await FeedUpdate.create(
         source_id=source.id,
         status=UpdateStatus.FAILURE,
-        http_status=error.status if isinstance(error, FetchError) else None,
-        error_message=message,
-        technical_debug_data=error.debug if isinstance(error, FetchError) else None,
+        http_status=failure.http_status,
+        error_message=failure.message,
+        technical_debug_data=failure.debug,
         duration_ms=_elapsed_ms(started),
     )
-    check = planning.CheckResult(True, streak, retry_after_seconds=retry_after)
+    check = planning.CheckResult(True, max(streak, 1), retry_after_seconds=retry_after)
     await FeedSource.filter(id=source.id).update(
         last_checked_at=now,
         last_outcome=FetchOutcome.FAILURE,
-        last_error=message,
+        last_error=failure.message,
         error_streak=streak,
         first_error_at=first_error_at,
         retry_after_until=(now + timedelta(seconds=retry_after)) if retry_after else None,
-        lease_owner="",
-        leased_until=None,
-        next_check_at=planning.next_check_at(schedule, check, now, random.random()),  # noqa: S311 - jitter
+        next_check_at=await _next_check(rt, source.id, check, now),
     )
-    await _disable_exhausted(feeds, first_error_at, streak, now)
-    return RefreshOutcome(source.id, source.url, UpdateStatus.FAILURE, error=message)
+    if counted and first_error_at is not None:
+        _, _, feeds = await queries.subscriptions_of(source.id)
+        await _disable_exhausted(feeds, first_error_at, streak, now)
+    return RefreshOutcome(source.id, source.url, UpdateStatus.FAILURE, error=failure.message)
 
 
 async def _disable_exhausted(feeds: list[Feed], first_error_at: datetime, streak: int, now: datetime) -> None:
@@ -204,5 +244,5 @@ async def _disable_exhausted(feeds: list[Feed], first_error_at: datetime, streak
             user_id=feed.user_id,  # type: ignore[attr-defined]
             title=f"Feed '{feed.title[:80]}' was disabled",
             content=f"{DISABLED_REASON} It failed without a single success since {first_error_at:%Y-%m-%d}."
-            " Re-subscribe to enable it again.",
+            f" Subscribe to it again to enable it (feed {feed.id}).",
         )

@@ -12,14 +12,15 @@ import contextlib
 import logging
 import os
 import socket
+import time
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from legadilo.feeds import planning, queries
-from legadilo.feeds.models import UpdateStatus
-from legadilo.feeds.refresh import RefreshOutcome, refresh_source
+from legadilo.feeds.hosts import HostLimits
+from legadilo.feeds.refresh import Failure, RefreshOutcome, record_failure, refresh_source
 from legadilo.runtime import Runtime
 
 logger = logging.getLogger(__name__)
@@ -44,22 +45,29 @@ class RefreshReport:
 
 
 async def refresh_claimed(
-    rt: Runtime, source_ids: list[int], owner: str, *, use_cache: bool = True, report: RefreshReport | None = None
+    rt: Runtime,
+    source_ids: list[int],
+    owner: str,
+    *,
+    use_cache: bool = True,
+    report: RefreshReport | None = None,
+    stop: asyncio.Event | None = None,
 ) -> RefreshReport:
-    """Refresh leased sources, at most `LEGADILO_FETCH_CONCURRENCY` at a time; one source's crash is
-    recorded and never stops the others (this is the per-source boundary)."""
+    """Refresh leased sources, at most `LEGADILO_FETCH_CONCURRENCY` at a time and `LEGADILO_FETCH_PER_HOST`
+    per host. This is the per-source boundary: a crash is recorded as a failure of that source (with its
+    backoff) and never stops the others; every lease is released, stop requested or not."""
     report = report or RefreshReport()
     limit = asyncio.Semaphore(rt.settings.fetch.concurrency)
+    hosts = HostLimits(rt.settings.fetch.per_host)
 
     async def one(source_id: int) -> None:
-        async with limit:
-            try:
-                report.outcomes.append(await refresh_source(rt, source_id, use_cache=use_cache))
-            except Exception:
-                logger.exception("refresh of source %s crashed", source_id)
-                report.outcomes.append(RefreshOutcome(source_id, "", UpdateStatus.FAILURE, error="internal error"))
-            finally:
-                await queries.release_lease(source_id, owner)
+        try:
+            async with limit:
+                if stop is not None and stop.is_set():
+                    return
+                report.outcomes.append(await _refresh_guarded(rt, source_id, use_cache, hosts))
+        finally:
+            await queries.release_lease(source_id, owner)
 
     async with asyncio.TaskGroup() as group:
         for source_id in source_ids:
@@ -67,30 +75,45 @@ async def refresh_claimed(
     return report
 
 
+async def _refresh_guarded(rt: Runtime, source_id: int, use_cache: bool, hosts: HostLimits) -> RefreshOutcome:
+    started = time.monotonic()
+    try:
+        return await refresh_source(rt, source_id, use_cache=use_cache, hosts=hosts)
+    except Exception as exc:
+        logger.exception("refresh of source %s crashed", source_id)
+        return await record_failure(rt, source_id, Failure(f"internal error: {type(exc).__name__}: {exc}"), started)
+
+
 async def refresh_due(rt: Runtime, *, owner: str | None = None, stop: asyncio.Event | None = None) -> RefreshReport:
-    """One pass: claim due sources batch after batch until none is due (or `stop` is set)."""
+    """One pass: claim due sources batch after batch until none is due (or `stop` is set). Batches are
+    small (the concurrency) so that leases never expire while waiting for a turn."""
     owner = owner or worker_id()
     report = RefreshReport()
-    batch = max(rt.settings.fetch.concurrency * 4, 20)
     while stop is None or not stop.is_set():
         now = rt.clock.now()
-        claimed = await queries.claim_due_sources(owner, now, now + planning.LEASE_DURATION, batch)
+        claimed = await queries.claim_due_sources(
+            owner, now, now + planning.LEASE_DURATION, rt.settings.fetch.concurrency
+        )
         if not claimed:
             break
-        await refresh_claimed(rt, claimed, owner, report=report)
+        await refresh_claimed(rt, claimed, owner, report=report, stop=stop)
     return report
 
 
 async def refresh_selected(
     rt: Runtime, *, user_id: int | None, feed_id: int | None, force: bool, use_cache: bool
 ) -> RefreshReport:
-    """`feeds update`: the sources of a user's feeds (or one feed), due ones only unless `force`."""
+    """`feeds update`: the sources of a user's feeds (or one feed), due ones only unless `force`; those
+    another worker is refreshing right now are skipped (they are being refreshed)."""
     owner = worker_id()
-    now = rt.clock.now()
-    claimed = await queries.claim_sources(
-        owner, now, now + planning.LEASE_DURATION, user_id=user_id, feed_id=feed_id, due_only=not force
-    )
-    return await refresh_claimed(rt, claimed, owner, use_cache=use_cache)
+    report = RefreshReport()
+    wanted = await queries.selected_sources(user_id=user_id, feed_id=feed_id, due_only=not force, now=rt.clock.now())
+    chunk = rt.settings.fetch.concurrency
+    for start in range(0, len(wanted), chunk):
+        now = rt.clock.now()
+        claimed = await queries.claim_sources(owner, now, now + planning.LEASE_DURATION, wanted[start : start + chunk])
+        await refresh_claimed(rt, claimed, owner, use_cache=use_cache, report=report)
+    return report
 
 
 async def run_worker(

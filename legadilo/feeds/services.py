@@ -6,14 +6,14 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from legadilo.core.errors import InvalidInput, NotFound
 from legadilo.core.text import slugify
 from legadilo.feeds import queries
 from legadilo.feeds.models import Feed, FeedCategory, FeedSource, FeedUpdate, RefreshDelay
-from legadilo.feeds.refresh import fetch_feed, parse_in_pool, record_success
-from legadilo.feeds.store import store_entries
+from legadilo.feeds.refresh import fetch_feed, parse_in_pool, record_success, store_parsed
 from legadilo.fetching.types import Fetched, NotModified
 from legadilo.parsing.discovery import find_feed_links, rewrite_youtube_url
 from legadilo.parsing.types import FeedLink, NotAFeed, ParsedFeed
@@ -101,18 +101,20 @@ async def subscribe_to_feed(
     if isinstance(discovered, FeedChoices):
         return discovered
     fetched, parsed = discovered
-    now = rt.clock.now()
-    source = await queries.get_or_create_source(fetched.url, now)
+    source = await queries.get_or_create_source(fetched.url, rt.clock.now())
     existing = await Feed.get_or_none(user_id=user_id, source_id=source.id)
     if existing is not None and existing.disabled_at is None:
         return Subscribed(existing, created=False, reenabled=False, new_articles=0)
-    async with in_transaction() as conn:
-        feed = existing or await _create_feed(user_id, source, parsed, options)
-        if existing is not None:
-            await Feed.filter(id=existing.id).update(disabled_at=None, disabled_reason="")
-        subs, schedule, _ = await queries.subscriptions_of(source.id)
-        result = await store_entries(conn, source.id, parsed.entries, subs, now)
-        await record_success(rt, source, fetched, parsed, result, schedule, started)
+    try:
+        async with in_transaction() as conn:
+            feed = existing or await _create_feed(user_id, source, parsed, options)
+            if existing is not None:
+                await Feed.filter(id=existing.id).update(disabled_at=None, disabled_reason="")
+            result = await store_parsed(rt, conn, source.id, parsed)
+            await record_success(rt, source, fetched, parsed, result, started)
+    except IntegrityError:  # the same user subscribing twice at once: the other request won
+        winner = await Feed.get(user_id=user_id, source_id=source.id)
+        return Subscribed(winner, created=False, reenabled=False, new_articles=0)
     await feed.refresh_from_db()
     return Subscribed(feed, created=existing is None, reenabled=existing is not None, new_articles=result.new_articles)
 

@@ -25,6 +25,7 @@ from legadilo.parsing.types import ParsedEntry
 
 REPUBLICATION_DELAY = timedelta(days=365)
 MAX_EXTERNAL_ID = 512
+MAX_URL = 1024  # article.url and feed_entry.url; longer entries are skipped, never break the source
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ async def store_entries(
     conn: BaseDBAsyncClient, source_id: int, entries: Sequence[ParsedEntry], subs: Sequence[Subscription], now: datetime
 ) -> StoreResult:
     """Write a parsed source: entries, new articles for every subscriber, updates, links."""
+    entries = [entry for entry in entries if len(entry.url) <= MAX_URL]
     if not entries:
         return StoreResult(0, 0, ())
     by_key = {entry.key: entry for entry in entries}
@@ -58,6 +60,7 @@ async def store_entries(
     known = await _known_links(conn, feed_ids, keys)
     ignored = tuple(sorted({key for (_, key), article in known.items() if article is None}))
     missing = [(sub, by_key[key]) for sub in subs for key in keys if (sub.feed_id, key) not in known]
+    missing = await _tombstone_deleted_urls(conn, source_id, missing, now)
     created = await _insert_articles(conn, missing, now)
     updated = await _update_changed(conn, feed_ids, [by_key[key] for key in changed], now)
     await _follow_url_changes(conn, known, by_key)
@@ -112,6 +115,34 @@ async def _known_links(
     }
 
 
+async def _tombstone_deleted_urls(
+    conn: BaseDBAsyncClient, source_id: int, missing: list[tuple[Subscription, ParsedEntry]], now: datetime
+) -> list[tuple[Subscription, ParsedEntry]]:
+    """A new key whose URL is the URL of an entry the user deleted (the feed changed its ids) is a tombstone
+    too: record it as such and do not bring the article back. Returns the pairs still to insert."""
+    if not missing:
+        return missing
+    _, rows = await conn.execute_query(
+        """SELECT fa.feed_id, fe.url FROM feed_article fa
+           JOIN feed_entry fe ON fe.source_id = $1 AND fe.entry_key = fa.entry_key
+           WHERE fa.feed_id = ANY($2::bigint[]) AND fa.article_id IS NULL AND fe.url = ANY($3::text[])""",
+        [source_id, list({sub.feed_id for sub, _ in missing}), list({entry.url for _, entry in missing})],
+    )
+    deleted = {(row["feed_id"], row["url"]) for row in rows}
+    tombstones = [(sub, entry) for sub, entry in missing if (sub.feed_id, entry.url) in deleted]
+    if tombstones:
+        await conn.execute_query(
+            """INSERT INTO feed_article (feed_id, article_id, entry_key, last_seen_at, created_at)
+               SELECT f, NULL, k, $3, $3 FROM unnest($1::bigint[], $2::text[]) AS t(f, k) ON CONFLICT DO NOTHING""",
+            [[sub.feed_id for sub, _ in tombstones], [entry.key for _, entry in tombstones], now],
+        )
+    return [pair for pair in missing if (pair[0].feed_id, pair[1].url) not in deleted]
+
+
+def _preview_url(entry: ParsedEntry) -> str:
+    return entry.preview_picture_url if len(entry.preview_picture_url) <= MAX_URL else ""
+
+
 def _article_row(sub: Subscription, entry: ParsedEntry) -> tuple[Any, ...]:
     return (
         sub.user_id,
@@ -124,7 +155,7 @@ def _article_row(sub: Subscription, entry: ParsedEntry) -> tuple[Any, ...]:
         entry.word_count // max(sub.words_per_minute, 1),
         json.dumps(list(entry.authors)),
         json.dumps(list(entry.contributors)),
-        entry.preview_picture_url[:1024],
+        _preview_url(entry),
         entry.preview_picture_alt,
         json.dumps(list(entry.tags)),
         entry.key[:MAX_EXTERNAL_ID],
@@ -234,7 +265,7 @@ async def _update_changed(
             [e.content for e in entries],
             [e.content_type for e in entries],
             [json.dumps(list(e.table_of_content)) for e in entries],
-            [e.preview_picture_url[:1024] for e in entries],
+            [_preview_url(e) for e in entries],
             [e.updated_at for e in entries],
             now,
             [e.published_at for e in entries],

@@ -100,17 +100,22 @@ async def test_feed_errors_are_one_line(cli: Cli, farm: FeedFarm) -> None:
 async def test_cron_and_stats(cli: Cli, farm: FeedFarm) -> None:
     await register_user("carol@example.org", TEST_PASSWORD)
     await run_cli(cli, "feeds", "add", farm.url(1), "--user", "carol@example.org", extra_env=LOCAL)
+    await FeedSource.all().update(next_check_at=datetime.now(UTC) - timedelta(seconds=90))
+    before = json.loads((await run_cli(cli, "stats", "--json")).stdout)
+    farm.grow(1)
 
     cron = await run_cli(cli, "cron", extra_env=LOCAL)
     stats = json.loads((await run_cli(cli, "stats", "--json")).stdout)
     mine = json.loads((await run_cli(cli, "stats", "--user", "carol@example.org", "--json")).stdout)
 
+    assert (before["due_sources"], before["queue_lag_seconds"] >= 90) == (1, True)
     assert cron.returncode == 0, cron.stderr
-    assert "refreshed 0 sources" in cron.stdout
+    assert "refreshed 1 sources (1 updated" in cron.stdout
+    assert "1 new articles" in cron.stdout
     for key in ("users", "feeds", "feed_sources", "articles", "unread_articles"):
         assert key in stats
-    assert (stats["feeds"], stats["articles"], stats["unread_articles"]) == (1, 3, 3)
-    assert mine["articles"] == 3
+    assert (stats["feeds"], stats["articles"], stats["unread_articles"], stats["due_sources"]) == (1, 4, 4, 0)
+    assert mine["articles"] == 4
     assert (await run_cli(cli, "cleanup")).returncode == 0
 
 

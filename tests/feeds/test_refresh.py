@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from legadilo.accounts.models import Notification, User, UserSettings
 from legadilo.core.clock import FrozenClock
 from legadilo.feeds import queries, scheduler, services
@@ -266,3 +268,103 @@ async def test_a_moved_entry_moves_its_article_and_a_newer_version_updates_it_bu
     assert moved.title == "My own title"
     assert "revised" in moved.content
     assert await Article.filter(user_id=alice.id).count() == 5
+
+
+async def test_a_crash_while_storing_is_recorded_backs_off_and_releases_the_lease(
+    db: Runtime, farm: FeedFarm, alice: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _subscribe(db, alice, farm.url(1))
+    farm.grow(1)
+
+    async def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("legadilo.feeds.refresh.store_entries", explode)
+    farm.hits.clear()
+    report = await _refresh_due(db)
+
+    assert [o.status for o in report.outcomes] == [UpdateStatus.FAILURE]
+    assert farm.hits["/feeds/1.xml"] == 1  # recorded once, not retried in a loop
+    source = await FeedSource.get()
+    assert (source.error_streak, source.leased_until, source.lease_owner) == (1, None, "")
+    assert source.next_check_at > db.clock.now() + timedelta(minutes=29)
+    failure = await FeedUpdate.get(status=UpdateStatus.FAILURE)
+    assert "internal error: RuntimeError: disk on fire" in failure.error_message
+
+
+async def test_one_url_under_two_keys_is_one_article_and_deleting_it_tombstones_both(
+    db: Runtime, farm: FeedFarm, alice: User
+) -> None:
+    body = farm.body(1).replace(b"/articles/1/3</link>", b"/articles/1/4</link>")  # entries 3 and 4: one URL
+    farm.set("/twins.xml", body)
+    await _subscribe(db, alice, f"{farm.base_url}/twins.xml")
+    twin = await Article.get(user_id=alice.id, url=f"{farm.base_url}/articles/1/4")
+    assert await FeedArticle.filter(article_id=twin.id).count() == 2
+    await twin.delete()
+    farm.set("/twins.xml", body.replace(b"Story 0 of", b"Story zero of"))
+
+    await _refresh_due(db)
+
+    assert not await Article.filter(user_id=alice.id, url=f"{farm.base_url}/articles/1/4").exists()
+    assert await Article.filter(user_id=alice.id).count() == 3
+
+
+async def test_a_feed_changing_its_ids_does_not_bring_a_deleted_article_back(
+    db: Runtime, farm: FeedFarm, alice: User
+) -> None:
+    farm.set("/ids.xml", farm.body(1))
+    await _subscribe(db, alice, f"{farm.base_url}/ids.xml")
+    await (await Article.get(user_id=alice.id, url=f"{farm.base_url}/articles/1/2")).delete()
+    farm.set("/ids.xml", farm.body(1).replace(b"feed-1-entry-", b"urn:new-scheme:"))
+
+    await _refresh_due(db)
+
+    assert not await Article.filter(user_id=alice.id, url=f"{farm.base_url}/articles/1/2").exists()
+    assert await Article.filter(user_id=alice.id).count() == 4
+    assert await FeedArticle.filter(entry_key="urn:new-scheme:2", article_id=None).exists()
+
+
+async def test_an_entry_with_a_too_long_url_is_skipped_without_breaking_the_source(
+    db: Runtime, farm: FeedFarm, alice: User
+) -> None:
+    long_link = b"/articles/1/3/" + b"x" * 1100 + b"</link>"
+    farm.set("/long.xml", farm.body(1).replace(b"/articles/1/3</link>", long_link))
+
+    await _subscribe(db, alice, f"{farm.base_url}/long.xml")
+
+    assert await Article.filter(user_id=alice.id).count() == 4
+
+
+async def test_rate_limiting_is_honoured_and_never_counts_towards_disabling(
+    db: Runtime, farm: FeedFarm, alice: User
+) -> None:
+    farm.set("/busy.xml", farm.body(1))
+    await _subscribe(db, alice, f"{farm.base_url}/busy.xml")
+    farm.custom["/busy.xml"] = (429, b"slow down", {"Retry-After": "7200", "Content-Type": "text/plain"})
+
+    limited = await _refresh_due(db)
+    await FeedSource.all().update(next_check_at=db.clock.now() - timedelta(seconds=1))
+    again = await scheduler.refresh_due(db)
+
+    assert [o.status for o in limited.outcomes] == [UpdateStatus.FAILURE]
+    assert again.outcomes == []  # not claimed before Retry-After has passed
+    source = await FeedSource.get(url=f"{farm.base_url}/busy.xml")
+    assert (source.error_streak, source.first_error_at) == (0, None)
+    assert source.retry_after_until is not None
+    assert timedelta(hours=1, minutes=59) < source.retry_after_until - db.clock.now() <= timedelta(hours=2)
+
+
+async def test_no_republication_when_only_one_of_the_two_year_conditions_holds(
+    db: Runtime, farm: FeedFarm, alice: User
+) -> None:
+    await _subscribe(db, alice, farm.url(1))
+    now = db.clock.now()
+    first, second = await Article.filter(user_id=alice.id).order_by("id").limit(2)
+    await Article.filter(id=first.id).update(read_at=now - timedelta(days=400))  # read long ago, seen recently
+    await Article.filter(id=second.id).update(read_at=now - timedelta(days=10))
+    await FeedArticle.filter(article_id=second.id).update(last_seen_at=now - timedelta(days=400))
+    farm.grow(1)
+
+    await _refresh_due(db)
+
+    assert await Article.filter(id__in=[first.id, second.id], read_at__isnull=False).count() == 2
