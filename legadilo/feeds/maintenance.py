@@ -19,6 +19,7 @@ class CleanupReport:
     articles: int
     feed_updates: int
     fetch_errors: int
+    orphan_sources: int = 0
 
 
 _DELETE_EXPIRED_ARTICLES = """
@@ -38,14 +39,20 @@ DELETE FROM feed_update u WHERE u.created_at < $1
 async def cleanup(now: datetime) -> CleanupReport:
     """Delete read feed articles past their feeds' retention (a feed keeping 0 days keeps them forever;
     manual articles are never purged; deleted entries stay remembered as tombstones), feed updates older
-    than 60 days except each source's latest, and article fetch errors older than 60 days."""
+    than 60 days except each source's latest, article fetch errors older than 60 days, and sources left
+    without any subscriber for a day (a subscribe that failed half-way)."""
     async with in_transaction() as conn:
         articles, _ = await conn.execute_query(_DELETE_EXPIRED_ARTICLES, [now])
         updates, _ = await conn.execute_query(_DELETE_OLD_UPDATES, [now - KEEP_FEED_UPDATES_FOR])
         errors, _ = await conn.execute_query(
             "DELETE FROM article_fetch_error WHERE created_at < $1", [now - KEEP_FETCH_ERRORS_FOR]
         )
-    return CleanupReport(int(articles), int(updates), int(errors))
+        orphans, _ = await conn.execute_query(
+            "DELETE FROM feed_source s WHERE s.created_at < $1"
+            " AND NOT EXISTS (SELECT 1 FROM feed f WHERE f.source_id = s.id)",
+            [now - timedelta(days=1)],
+        )
+    return CleanupReport(int(articles), int(updates), int(errors), int(orphans))
 
 
 _GLOBAL_STATS = """
@@ -88,9 +95,10 @@ async def stats(now: datetime, user_id: int | None = None) -> dict[str, Any]:
         params,
     )
     figures["feed_outcomes"] = {row["last_outcome"]: int(row["n"]) for row in outcomes}
+    recent_filter = "" if user_id is None else "AND source_id IN (SELECT source_id FROM feed WHERE user_id = $2)"
     _, recent = await conn.execute_query(
-        "SELECT status, count(*) AS n FROM feed_update WHERE created_at > $1 GROUP BY status",
-        [now - timedelta(hours=1)],
+        f"SELECT status, count(*) AS n FROM feed_update WHERE created_at > $1 {recent_filter} GROUP BY status",  # noqa: S608
+        [now - timedelta(hours=1), *params],
     )
     figures["refreshes_last_hour"] = {row["status"]: int(row["n"]) for row in recent}
     return figures

@@ -59,6 +59,8 @@ def _is_monitoring_client(address: str | None) -> bool:
         ip = ipaddress.ip_address(address or "")
     except ValueError:
         return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
     return any(ip in network for network in _MONITORING_NETWORKS)
 
 

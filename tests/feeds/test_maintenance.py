@@ -8,7 +8,7 @@ from quart.typing import TestClientProtocol as QuartClient
 
 from legadilo.accounts.models import User
 from legadilo.feeds import maintenance, services
-from legadilo.feeds.models import Feed, FeedArticle, FeedUpdate, UpdateStatus
+from legadilo.feeds.models import Feed, FeedArticle, FeedSource, FeedUpdate, UpdateStatus
 from legadilo.reading.models import Article, ArticleFetchError, SourceType
 from legadilo.runtime import Runtime
 from tests.feedfarm import FeedFarm
@@ -86,6 +86,23 @@ async def test_metrics_expose_the_same_figures_to_local_clients_only(
     assert "legadilo_feed_sources 1" in text
     assert 'legadilo_feed_sources_by_outcome{outcome="SUCCESS"} 1' in text
     assert 'legadilo_http_requests_total{method="GET",status="2xx"}' in text
-    for outsider in ("8.8.4.4", "203.0.113.9", "2001:4860::1"):
+    mapped = await client.get("/metrics", scope_base={"client": ("::ffff:127.0.0.1", 5555)})
+    assert mapped.status_code == 200
+    for outsider in ("8.8.4.4", "203.0.113.9", "2001:4860::1", "::ffff:8.8.8.8"):
         remote = await client.get("/metrics", scope_base={"client": (outsider, 5555)})
         assert remote.status_code == 404, outsider
+
+
+async def test_cleanup_deletes_sources_left_without_subscribers_for_a_day(
+    db: Runtime, farm: FeedFarm, alice: User
+) -> None:
+    kept = await _subscribe(db, alice, farm.url(1))
+    now = db.clock.now()
+    orphan = await FeedSource.create(url="https://gone.example/feed", next_check_at=now)
+    fresh_orphan = await FeedSource.create(url="https://half-way.example/feed", next_check_at=now)
+    await FeedSource.filter(id__in=[orphan.id, kept.source_id]).update(created_at=now - timedelta(days=2))  # type: ignore[attr-defined]
+
+    report = await maintenance.cleanup(now)
+
+    assert report.orphan_sources == 1
+    assert set(await FeedSource.all().values_list("id", flat=True)) == {kept.source_id, fresh_orphan.id}  # type: ignore[attr-defined]
