@@ -176,6 +176,8 @@ def update(
         f"{counts.get('NOT_MODIFIED', 0)} unchanged, {counts.get('FAILURE', 0)} failed; "
         f"{report.new_articles} new articles"
     )
+    if report.skipped:
+        typer.echo(f"skipped {report.skipped} sources being refreshed by another worker right now")
     for outcome in report.outcomes:
         if outcome.error:
             typer.echo(f"  {outcome.url}: {outcome.error}", err=True)

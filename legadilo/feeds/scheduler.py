@@ -34,6 +34,7 @@ def worker_id() -> str:
 @dataclass
 class RefreshReport:
     outcomes: list[RefreshOutcome] = field(default_factory=list)
+    skipped: int = 0  # selected sources another worker was refreshing at that moment
 
     @property
     def counts(self) -> Counter[str]:
@@ -111,7 +112,9 @@ async def refresh_selected(
     chunk = rt.settings.fetch.concurrency
     for start in range(0, len(wanted), chunk):
         now = rt.clock.now()
-        claimed = await queries.claim_sources(owner, now, now + planning.LEASE_DURATION, wanted[start : start + chunk])
+        batch = wanted[start : start + chunk]
+        claimed = await queries.claim_sources(owner, now, now + planning.LEASE_DURATION, batch)
+        report.skipped += len(batch) - len(claimed)
         await refresh_claimed(rt, claimed, owner, use_cache=use_cache, report=report)
     return report
 
