@@ -6,19 +6,21 @@ libxml2 also bounds the nesting depth (256 levels; deeper content is dropped), w
 
 from __future__ import annotations
 
+import functools
 import html as html_module
 import re
 from typing import Any
 from urllib.parse import urljoin
 
 import lxml.etree  # type: ignore[import-untyped]
-import lxml.html  # type: ignore[import-untyped]
 
 from legadilo.parsing import strings
 
-Element = Any  # lxml.html.HtmlElement (lxml ships no type information)
+Element = Any  # lxml.etree._Element (lxml ships no type information)
 
-_PARSER = lxml.html.HTMLParser(
+# lxml.etree's parser, not lxml.html's: plain elements, without lxml.html's element class lookup (a Python
+# call for every element lxml hands over). What this module needs of lxml.html is below (same behaviour).
+_PARSER = lxml.etree.HTMLParser(
     recover=True,
     no_network=True,
     remove_comments=True,
@@ -40,6 +42,10 @@ BLOCKS = frozenset(
     }
 )
 ELLIPSIS = "…"
+_META_MARKER = '<meta http-equiv="Content-Type"'
+_META_CONTENT_TYPE = re.compile(_META_MARKER + "[^>]*>")  # what lxml.html.tostring removes
+_STRING = lxml.etree.XPath("string()")
+_REMEMBERED_URL_LENGTH = 2048
 
 
 def parse_fragment(html: str) -> Element | None:
@@ -47,22 +53,45 @@ def parse_fragment(html: str) -> Element | None:
     if not html.strip():
         return None
     try:
-        document = lxml.html.document_fromstring(
+        document = lxml.etree.fromstring(
             "<html><body>" + _DOCUMENT_TAGS.sub("", strings.clean(html)) + "</body></html>", parser=_PARSER
         )
     except (lxml.etree.ParserError, ValueError):
         return None
-    return document.find("body")
+    return None if document is None else document.find("body")
 
 
 def serialize(body: Element) -> str:
     """The inner HTML of `body`."""
-    markup: str = lxml.html.tostring(body, encoding="unicode")
+    markup = _to_html(body)
     if markup.startswith("<body>") and markup.endswith("</body>"):  # one C call instead of one per child
         return markup[len("<body>") : -len("</body>")]
     parts = [html_module.escape(body.text or "", quote=False)]
-    parts.extend(lxml.html.tostring(child, encoding="unicode", with_tail=True) for child in body)
+    parts.extend(_to_html(child) for child in body)
     return "".join(parts)
+
+
+def _to_html(element: Element) -> str:
+    """lxml.html.tostring(element, encoding="unicode"): HTML with the tail, Content-Type meta tags removed."""
+    markup: str = lxml.etree.tostring(element, method="html", encoding="unicode", with_tail=True)
+    return _META_CONTENT_TYPE.sub("", markup) if _META_MARKER in markup else markup
+
+
+def text_of(element: Element) -> str:
+    """lxml.html's text_content(): the text of `element` and of its descendants."""
+    return str(_STRING(element))
+
+
+def _drop_tree(element: Element) -> None:
+    """lxml.html's drop_tree(): `element` and its content removed, its tail kept."""
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + element.tail
+        else:
+            previous.tail = (previous.tail or "") + element.tail
+    parent.remove(element)
 
 
 def prepare_for_sanitizer(html: str, base_url: str) -> str:
@@ -75,7 +104,7 @@ def prepare_for_sanitizer(html: str, base_url: str) -> str:
         if _is_image_source(source):
             image.set("src", source)
         else:  # nothing to show: no source, or one the sanitiser would remove (javascript:…)
-            image.drop_tree()
+            _drop_tree(image)
     for link in body.iter("a"):
         href = link.get("href")
         if href is not None:
@@ -86,14 +115,21 @@ def prepare_for_sanitizer(html: str, base_url: str) -> str:
 def text_content(html: str) -> str:
     """The visible text, block elements separated by spaces, whitespace collapsed."""
     body = parse_fragment(html)
-    if body is None:
-        return ""
+    return "" if body is None else " ".join(_visible_words(body))
+
+
+def word_count(body: Element) -> int:
+    """The words of `text_content` of the fragment in `body` (which it alters: serialise before)."""
+    return len(_visible_words(body))
+
+
+def _visible_words(body: Element) -> list[str]:
     _drop_invisible(body)
-    for element in body.iter(lxml.etree.Element):
-        if element.tag in BLOCKS:
-            element.text = " " + (element.text or "")
-            element.tail = " " + (element.tail or "")
-    return " ".join(body.text_content().split())
+    for element in body.iter(*BLOCKS):  # body.iter() filters in C: no proxy for other elements
+        element.text = " " + (element.text or "")
+        element.tail = " " + (element.tail or "")
+    words: list[str] = text_of(body).split()
+    return words
 
 
 def truncate_words(html: str, words: int) -> str:
@@ -152,7 +188,7 @@ def _remove_following_siblings(element: Element) -> None:
 
 def _drop_invisible(body: Element) -> None:
     for element in list(body.iter(*_INVISIBLE)):
-        element.drop_tree()
+        _drop_tree(element)
 
 
 def _image_source(image: Element) -> str:
@@ -182,6 +218,18 @@ def _absolute(base_url: str, url: str) -> str:
     url = _CONTROL_CHARACTERS.sub("", url).strip()
     if not url or not base_url or url.startswith("#") or url[:8].lower().startswith(("http://", "https://")):
         return url
+    if len(base_url) + len(url) <= _REMEMBERED_URL_LENGTH:  # bounded memory, even on hostile documents
+        return _remembered_join(base_url, url)
+    return _join(base_url, url)
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered_join(base_url: str, url: str) -> str:
+    """urljoin (slow) remembered: articles repeat the same relative links against the same base."""
+    return _join(base_url, url)
+
+
+def _join(base_url: str, url: str) -> str:
     try:
         return urljoin(base_url, url)
     except ValueError:

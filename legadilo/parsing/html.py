@@ -48,7 +48,37 @@ ATTRIBUTES: dict[str, set[str]] = {
     "img": {"src", "alt"},
     "*": set(GENERIC_ATTRIBUTES),
 }
-_WORD = re.compile(r"\S+")
+
+
+def _only_image_data_urls(tag: str, attribute: str, value: str) -> str | None:
+    """`data:` stays only as an image source of an image type (a `data:text/html` link is a phishing page)."""
+    if not value.lstrip().lower().startswith("data:"):
+        return value
+    if tag == "img" and attribute == "src" and value.lstrip().lower().startswith("data:image/"):
+        return value
+    return None
+
+
+_CLEANER_OPTIONS: dict[str, object] = {
+    "clean_content_tags": set(REMOVED_WITH_CONTENT),
+    "attributes": ATTRIBUTES,
+    "strip_comments": True,
+    "link_rel": "noopener noreferrer",
+    "url_schemes": set(URL_SCHEMES),
+}
+# Built once: nh3.clean converts its options to Rust on every call (about 30 µs each time).
+_CLEANERS = {
+    (for_summary, filtered): nh3.Cleaner(
+        tags=set(SUMMARY_TAGS if for_summary else CONTENT_TAGS),
+        attribute_filter=_only_image_data_urls if filtered else None,
+        **_CLEANER_OPTIONS,  # type: ignore[arg-type]
+    )
+    for for_summary in (False, True)
+    for filtered in (False, True)
+}
+# Plain text that lxml and nh3 would give back as it is (but for ">" escaped and whitespace stripped).
+# An "&" starts a character reference only when a letter, a digit or "#" follows it.
+_PLAIN_ASCII = re.compile(r"(?:[^<&\x00-\x08\x0b-\x1f\x7f]|&(?![0-9A-Za-z#]))*")
 
 
 def sanitize_html(html: str, *, base_url: str, for_summary: bool = False) -> str:
@@ -61,30 +91,25 @@ def sanitize_html(html: str, *, base_url: str, for_summary: bool = False) -> str
     http, https, mailto or data (data only as an image source); links get `rel="noopener noreferrer"`; comments,
     scripts, styles, frames, forms, embedded objects and event handlers are gone.
     """
+    if html.isascii() and _PLAIN_ASCII.fullmatch(html):  # no markup, no entity: no tree to build
+        return html.replace("&", "&amp;").replace(">", "&gt;").strip()
     html = _tree.prepare_for_sanitizer(html, base_url if _is_http(base_url) else "")
     if not html:
         return ""
-    return nh3.clean(
-        html,
-        tags=SUMMARY_TAGS if for_summary else CONTENT_TAGS,
-        clean_content_tags=REMOVED_WITH_CONTENT,
-        attributes=ATTRIBUTES,
-        attribute_filter=_only_image_data_urls if "data:" in html.lower() else None,
-        strip_comments=True,
-        link_rel="noopener noreferrer",
-        url_schemes=URL_SCHEMES,
-    ).strip()
+    return _CLEANERS[for_summary, "data:" in html.lower()].clean(html).strip()
 
 
 def plain_text(html: str) -> str:
     """The visible text: tags removed (scripts, styles, frames… with their content), entities decoded,
     blocks separated by a space, whitespace collapsed. Plain text, to be escaped when rendered."""
-    return _tree.text_content(html) if html else ""
+    if html.isascii() and _PLAIN_ASCII.fullmatch(html):  # no markup, no entity: no tree to build
+        return " ".join(html.split())
+    return _tree.text_content(html)
 
 
 def count_words(text: str) -> int:
     """Whitespace-separated words of a plain text."""
-    return sum(1 for _ in _WORD.finditer(text))
+    return len(text.split())  # str.split and the regex \\S+ agree on what whitespace is
 
 
 def summary_from_content(html: str, words: int = SUMMARY_WORDS) -> str:
@@ -97,12 +122,3 @@ def summary_from_content(html: str, words: int = SUMMARY_WORDS) -> str:
 
 def _is_http(url: str) -> bool:
     return url.lower().startswith(("http://", "https://"))
-
-
-def _only_image_data_urls(tag: str, attribute: str, value: str) -> str | None:
-    """`data:` stays only as an image source of an image type (a `data:text/html` link is a phishing page)."""
-    if not value.lstrip().lower().startswith("data:"):
-        return value
-    if tag == "img" and attribute == "src" and value.lstrip().lower().startswith("data:image/"):
-        return value
-    return None

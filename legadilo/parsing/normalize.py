@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import time
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ MAX_TTL_MINUTES = 7 * 24 * 60
 _LANGUAGE = re.compile(r"([a-z]{2})(?:[-_]([a-z]{2}))?", re.IGNORECASE)
 _INTEGER = re.compile(r"\d{1,9}")
 _URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
+_REMEMBERED_URL_LENGTH = 2048
 _UNSAFE_IN_HOST = re.compile(r"[\s\"'<>`{}|\\^/]")
 
 
@@ -31,6 +33,17 @@ def http_url(value: str, base: str = "") -> str:
     value = value.strip()
     if not value:
         return ""
+    if len(value) + len(base) <= _REMEMBERED_URL_LENGTH:  # every entry of a feed resolves the same base
+        return _remembered_http_url(value, base)
+    return _http_url(value, base)
+
+
+@functools.lru_cache(maxsize=512)
+def _remembered_http_url(value: str, base: str) -> str:
+    return _http_url(value, base)
+
+
+def _http_url(value: str, base: str) -> str:
     if value.startswith("//") and not is_http_url(base):
         value = "https:" + value
     try:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import lxml.etree  # type: ignore[import-untyped]
+
 from legadilo.core.text import slugify
 from legadilo.parsing import _tree
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 ID_MAX_LENGTH = 100
+_IDS = lxml.etree.XPath("descendant-or-self::*/@id")  # compiled once; in C, without an element proxy each
 
 
 def table_of_content(html: str) -> tuple[str, tuple[dict[str, Any], ...]]:
@@ -24,13 +27,28 @@ def table_of_content(html: str) -> tuple[str, tuple[dict[str, Any], ...]]:
     body = _tree.parse_fragment(html)
     if body is None:
         return html, ()
+    return _with_heading_ids(body, html)
+
+
+def table_of_content_and_word_count(html: str) -> tuple[str, tuple[dict[str, Any], ...], int]:
+    """`table_of_content(html)` and the words of its plain text (`count_words(plain_text(...))`), from a single
+    parse of `html` (serialising a tree and parsing it again gives the same text)."""
+    body = _tree.parse_fragment(html)
+    if body is None:
+        return html, (), 0
+    html, items = _with_heading_ids(body, html)
+    return html, items, _tree.word_count(body)
+
+
+def _with_heading_ids(body: _tree.Element, html: str) -> tuple[str, tuple[dict[str, Any], ...]]:
+    """The fragment in `body` with ids on its headings (`html`, the source of `body`, when it has none)."""
     headings = list(body.iter(*HEADINGS))
     if not headings:
         return html, ()
-    taken = {element.get("id") for element in body.iter() if element.get("id")}
+    taken: set[str] = {str(identifier) for identifier in _IDS(body) if identifier}
     items: list[dict[str, Any]] = []
     for heading in headings:
-        text = " ".join(heading.text_content().split())
+        text = " ".join(_tree.text_of(heading).split())
         identifier = heading.get("id") or _unique_slug(text, taken)
         heading.set("id", identifier)
         if text:
