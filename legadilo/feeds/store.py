@@ -55,7 +55,7 @@ async def store_entries(
         return StoreResult(0, 0, ())
     by_key = {entry.key: entry for entry in entries}
     keys = list(by_key)
-    changed = await _upsert_source_entries(conn, source_id, entries, now)
+    changed, republished = await _upsert_source_entries(conn, source_id, entries, now)
     feed_ids = [sub.feed_id for sub in subs]
     known = await _known_links(conn, feed_ids, keys)
     ignored = tuple(sorted({key for (_, key), article in known.items() if article is None}))
@@ -64,20 +64,23 @@ async def store_entries(
     created = await _insert_articles(conn, missing, now)
     updated = await _update_changed(conn, feed_ids, [by_key[key] for key in changed], now)
     await _follow_url_changes(conn, known, by_key)
-    await _republish_and_touch(conn, feed_ids, keys, now)
+    await _republish(conn, feed_ids, republished, now)
     return StoreResult(new_articles=created, updated_articles=updated, ignored_keys=ignored)
 
 
 async def _upsert_source_entries(
     conn: BaseDBAsyncClient, source_id: int, entries: Sequence[ParsedEntry], now: datetime
-) -> list[str]:
-    """Record the entries of the source; return the keys that were known with another content hash."""
+) -> tuple[list[str], list[str]]:
+    """Record the entries of the source (one row per entry for every subscriber); return the keys known
+    with another content hash, and the keys seen again after more than a year of absence."""
     _, rows = await conn.execute_query(
-        "SELECT entry_key, content_hash FROM feed_entry WHERE source_id = $1 AND entry_key = ANY($2::text[])",
+        """SELECT entry_key, content_hash, last_seen_at FROM feed_entry
+           WHERE source_id = $1 AND entry_key = ANY($2::text[])""",
         [source_id, [entry.key for entry in entries]],
     )
     previous = {row["entry_key"]: row["content_hash"] for row in rows}
     changed = [e.key for e in entries if e.key in previous and previous[e.key] != e.content_hash]
+    republished = [row["entry_key"] for row in rows if row["last_seen_at"] < now - REPUBLICATION_DELAY]
     await conn.execute_query(
         """INSERT INTO feed_entry (source_id, entry_key, url, content_hash, source_updated_at,
                first_seen_at, last_seen_at)
@@ -94,7 +97,7 @@ async def _upsert_source_entries(
             now,
         ],
     )
-    return changed
+    return changed, republished
 
 
 async def _known_links(
@@ -250,13 +253,26 @@ async def _update_changed(
                content_type = CASE WHEN t.content <> '' THEN t.ct ELSE a.content_type END,
                table_of_content = CASE WHEN t.content <> '' THEN t.toc ELSE a.table_of_content END,
                preview_picture_url = CASE WHEN t.pp <> '' THEN t.pp ELSE a.preview_picture_url END,
+               preview_picture_alt = CASE WHEN t.pp <> '' THEN t.pa ELSE a.preview_picture_alt END,
+               reading_time = CASE WHEN a.reading_time = 0 THEN t.wc / GREATEST(s.words_per_minute, 1)
+                                   ELSE a.reading_time END,
+               authors = (SELECT COALESCE(jsonb_agg(v ORDER BY o), '[]'::jsonb) FROM (
+                   SELECT DISTINCT ON (v) v, o
+                   FROM jsonb_array_elements(a.authors || t.au) WITH ORDINALITY AS e(v, o)
+                   ORDER BY v, o) merged),
+               external_tags = (SELECT COALESCE(jsonb_agg(v ORDER BY o), '[]'::jsonb) FROM (
+                   SELECT DISTINCT ON (v) v, o
+                   FROM jsonb_array_elements(a.external_tags || t.et) WITH ORDINALITY AS e(v, o)
+                   ORDER BY v, o) merged),
                updated_at = GREATEST(a.updated_at, t.upd),
                published_at = LEAST(a.published_at, t.pub),
                obj_updated_at = $9
-           FROM feed_article fa,
+           FROM feed_article fa, user_settings s,
                 unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::timestamptz[],
-                       $10::timestamptz[]) AS t(k, summary, content, ct, toc, pp, upd, pub)
+                       $10::timestamptz[], $11::text[], $12::int[], $13::jsonb[], $14::jsonb[])
+                    AS t(k, summary, content, ct, toc, pp, upd, pub, pa, wc, au, et)
            WHERE fa.feed_id = ANY($1::bigint[]) AND fa.entry_key = t.k AND fa.article_id = a.id
+             AND s.user_id = a.user_id
              AND (t.upd IS NULL OR a.updated_at IS NULL OR t.upd > a.updated_at)""",
         [
             feed_ids,
@@ -269,6 +285,10 @@ async def _update_changed(
             [e.updated_at for e in entries],
             now,
             [e.published_at for e in entries],
+            [e.preview_picture_alt for e in entries],
+            [e.word_count for e in entries],
+            [json.dumps(list(e.authors)) for e in entries],
+            [json.dumps(list(e.tags)) for e in entries],
         ],
     )
     return int(count)
@@ -291,17 +311,13 @@ async def _follow_url_changes(
         )
 
 
-async def _republish_and_touch(conn: BaseDBAsyncClient, feed_ids: list[int], keys: list[str], now: datetime) -> None:
-    if not feed_ids:
+async def _republish(conn: BaseDBAsyncClient, feed_ids: list[int], keys: list[str], now: datetime) -> None:
+    """Entries back after a year: their articles read more than a year ago are unread again."""
+    if not feed_ids or not keys:
         return
-    cutoff = now - REPUBLICATION_DELAY
     await conn.execute_query(
         """UPDATE article a SET read_at = NULL FROM feed_article fa
            WHERE fa.article_id = a.id AND fa.feed_id = ANY($1::bigint[]) AND fa.entry_key = ANY($2::text[])
-             AND fa.last_seen_at < $3 AND a.read_at < $3""",
-        [feed_ids, keys, cutoff],
-    )
-    await conn.execute_query(
-        "UPDATE feed_article SET last_seen_at = $3 WHERE feed_id = ANY($1::bigint[]) AND entry_key = ANY($2::text[])",
-        [feed_ids, keys, now],
+             AND a.read_at < $3""",
+        [feed_ids, keys, now - REPUBLICATION_DELAY],
     )

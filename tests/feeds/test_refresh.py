@@ -10,7 +10,16 @@ import pytest
 from legadilo.accounts.models import Notification, User, UserSettings
 from legadilo.core.clock import FrozenClock
 from legadilo.feeds import queries, scheduler, services
-from legadilo.feeds.models import Feed, FeedArticle, FeedSource, FeedUpdate, FetchOutcome, RefreshDelay, UpdateStatus
+from legadilo.feeds.models import (
+    Feed,
+    FeedArticle,
+    FeedEntry,
+    FeedSource,
+    FeedUpdate,
+    FetchOutcome,
+    RefreshDelay,
+    UpdateStatus,
+)
 from legadilo.feeds.refresh import refresh_source
 from legadilo.reading.models import Article, ArticleTag, Tag
 from legadilo.runtime import Runtime
@@ -155,7 +164,7 @@ async def test_an_entry_seen_again_after_a_year_is_unread_again(db: Runtime, far
     await _subscribe(db, alice, farm.url(1))
     long_ago = db.clock.now() - timedelta(days=400)
     await Article.filter(user_id=alice.id).update(read_at=long_ago)
-    await FeedArticle.all().update(last_seen_at=long_ago)
+    await FeedEntry.all().update(last_seen_at=long_ago)
     farm.grow(1)
 
     await _refresh_due(db)
@@ -258,6 +267,7 @@ async def test_a_moved_entry_moves_its_article_and_a_newer_version_updates_it_bu
         original.replace(b"/articles/1/4</link>", b"/articles/1/4-moved</link>")
         .replace(b"Part one of story 4", b"Part one of story 4, revised")
         .replace(b"Thu, 01 Jan 2026 04:00:00", b"Fri, 02 Jan 2026 04:00:00")
+        .replace(b"<category>topic-4</category>", b"<category>topic-4</category><category>errata</category>")
     )
     farm.set("/moving.xml", changed)
 
@@ -267,6 +277,7 @@ async def test_a_moved_entry_moves_its_article_and_a_newer_version_updates_it_bu
     assert moved.url == f"{farm.base_url}/articles/1/4-moved"
     assert moved.title == "My own title"
     assert "revised" in moved.content
+    assert moved.external_tags == ["news", "topic-4", "errata"]  # merged in order, without duplicates
     assert await Article.filter(user_id=alice.id).count() == 5
 
 
@@ -362,7 +373,8 @@ async def test_no_republication_when_only_one_of_the_two_year_conditions_holds(
     first, second = await Article.filter(user_id=alice.id).order_by("id").limit(2)
     await Article.filter(id=first.id).update(read_at=now - timedelta(days=400))  # read long ago, seen recently
     await Article.filter(id=second.id).update(read_at=now - timedelta(days=10))
-    await FeedArticle.filter(article_id=second.id).update(last_seen_at=now - timedelta(days=400))
+    second_key = (await FeedArticle.get(article_id=second.id)).entry_key
+    await FeedEntry.filter(entry_key=second_key).update(last_seen_at=now - timedelta(days=400))
     farm.grow(1)
 
     await _refresh_due(db)
