@@ -56,6 +56,10 @@ def normalise_url(raw: str) -> str:
     if "://" not in url:
         url = "https://" + url
     parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - "javascript:alert(1)" taken as a host has an invalid port
+    except ValueError:
+        raise InvalidInput(f"{raw.strip()!r} is not an http(s) URL") from None
     if parts.scheme not in {"http", "https"} or not parts.hostname or len(url) > 2048:
         raise InvalidInput(f"{raw.strip()!r} is not an http(s) URL")
     return url
