@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import db, feeds, jobs, serve, users
+from cli import db, feeds, importexport, jobs, serve, users
 
 app = typer.Typer(
     name="legadilo",
@@ -21,6 +21,7 @@ app.command("stats")(jobs.stats)
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(feeds.app, name="feeds")
+app.add_typer(importexport.opml_app, name="opml")
 
 
 if __name__ == "__main__":
