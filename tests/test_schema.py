@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from tortoise.utils import get_schema_sql
 
 from legadilo import schema
 from legadilo.core.model_checks import enum_columns
-from legadilo.db import DatabaseTarget
+from legadilo.db import APP_LABEL, MIGRATIONS_DIR, DatabaseTarget
 from legadilo.runtime import Runtime
 from tests.conftest import drop_database, recreate_database
 
@@ -145,3 +146,21 @@ async def test_all_migrations_are_applied_and_downgrade_then_upgrade_round_trips
         assert await schema.heads(target) == []
     finally:
         await drop_database(target)
+
+
+def test_the_last_migration_records_the_models_as_they_are_now(runtime: Runtime) -> None:
+    """aerich diffs the next migration against the MODELS_STATE of the last one: if that state drifted from
+    the models, `aerich migrate` would generate a wrong migration."""
+    import importlib.util
+
+    from aerich.utils import decompress_dict, get_models_describe
+
+    last = MIGRATIONS_DIR / APP_LABEL / schema.history()[-1]
+    spec = importlib.util.spec_from_file_location("last_migration", last)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    # As stored: tuples become lists and enum defaults their values (a JSON round trip).
+    current = json.loads(json.dumps(get_models_describe(APP_LABEL), default=str))
+    assert decompress_dict(module.MODELS_STATE) == current
