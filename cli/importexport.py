@@ -67,19 +67,29 @@ def export(
     output: str = typer.Option("-", "-o", "--output", help="The file to write, or - for standard output."),
 ) -> None:
     """Write the user's subscriptions as OPML 2.0 (categories nested)."""
+    target = Path(output)
+    partial = target.with_name(f".{target.name}.partial")  # the previous file stays until the export succeeds
     with ExitStack() as stack:
         if output == "-":
             out: IO[bytes] = sys.stdout.buffer
         else:
+            if target.is_dir():
+                fail(f"cannot write {output}: it is a directory")
             try:
-                out = stack.enter_context(Path(output).open("wb"))
+                out = stack.enter_context(partial.open("wb"))
             except OSError as exc:
                 fail(f"cannot write {output}: {exc.strerror or exc}")
+            stack.callback(partial.unlink, missing_ok=True)
 
         async def write(rt: Runtime) -> int:
             return await services.export_opml(rt, await user_id_of(user), out)
 
         count = run(write)
         out.flush()
+        if output != "-":
+            try:
+                partial.replace(target)
+            except OSError as exc:
+                fail(f"cannot write {output}: {exc.strerror or exc}")
     if output != "-":
         typer.echo(f"exported {count} feeds to {output}", err=True)

@@ -45,9 +45,11 @@ class Runtime:
             )
         return self._parse_pool
 
-    def reset_parse_pool(self) -> None:
-        """Drop a broken or stuck pool (its workers are killed); the next parse starts a fresh one."""
-        pool, self._parse_pool = self._parse_pool, None
+    def reset_parse_pool(self, pool: ProcessPoolExecutor) -> None:
+        """Drop this broken or stuck pool (its workers are killed); the next parse starts a fresh one. A pool
+        already replaced by another task is left alone."""
+        if self._parse_pool is pool:
+            self._parse_pool = None
         if pool is not None:
             for process in list(getattr(pool, "_processes", {}).values()):
                 process.kill()

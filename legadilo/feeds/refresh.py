@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
@@ -92,15 +93,14 @@ async def parse_in_pool(rt: Runtime, fetched: Fetched) -> ParsedFeed:
     """Parse in the process pool; a parser that hangs or kills its worker becomes a ParseError and the
     pool is rebuilt, so one hostile feed never breaks parsing for the others."""
     loop = asyncio.get_running_loop()
+    pool = rt.parse_pool
     try:
         return await asyncio.wait_for(
-            loop.run_in_executor(
-                rt.parse_pool, parse_feed, fetched.body, fetched.url, fetched.content_type, fetched.charset
-            ),
+            loop.run_in_executor(pool, parse_feed, fetched.body, fetched.url, fetched.content_type, fetched.charset),
             timeout=PARSE_TIMEOUT_SECONDS,
         )
     except (BrokenProcessPool, TimeoutError) as exc:
-        rt.reset_parse_pool()
+        rt.reset_parse_pool(pool)
         reason = "took too long" if isinstance(exc, TimeoutError) else "crashed"
         raise ParseError(f"the parser {reason} on this document") from None
 
@@ -193,6 +193,13 @@ async def _record_unchanged(
         last_modified=validators.last_modified[:128],
         duration_ms=_elapsed_ms(started),
     )
+    # The entries of the last parse are still in the feed: they count as seen (republication is about
+    # entries that were gone for a year, not about a feed that did not change for a year).
+    await Tortoise.get_connection("default").execute_query(
+        """UPDATE feed_entry SET last_seen_at = $2 WHERE source_id = $1
+           AND last_seen_at = (SELECT max(last_seen_at) FROM feed_entry WHERE source_id = $1)""",
+        [source.id, now],
+    )
     await FeedSource.filter(id=source.id).update(
         etag=validators.etag[:1024],
         last_modified=validators.last_modified[:128],
@@ -205,7 +212,9 @@ async def _record_unchanged(
 async def record_failure(rt: Runtime, source_id: int, failure: Failure, started: float) -> RefreshOutcome:
     """Record a failed attempt (fetch, parse, or a crash): backoff, and disable exhausted subscriptions."""
     now = rt.clock.now()
-    source = await FeedSource.get(id=source_id)
+    source = await FeedSource.get_or_none(id=source_id)
+    if source is None:  # unsubscribed by everybody (and cleaned up) meanwhile: nothing to record
+        return RefreshOutcome(source_id, "", UpdateStatus.FAILURE, error=failure.message)
     counted = failure.counts_towards_disabling
     streak = source.error_streak + 1 if counted else source.error_streak
     first_error_at = (source.first_error_at or now) if counted else source.first_error_at

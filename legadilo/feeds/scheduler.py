@@ -67,8 +67,11 @@ async def refresh_claimed(
                 if stop is not None and stop.is_set():
                     return
                 report.outcomes.append(await _refresh_guarded(rt, source_id, use_cache, hosts))
+        except Exception:
+            logger.exception("could not record the refresh of source %s", source_id)
         finally:
-            await queries.release_lease(source_id, owner)
+            with contextlib.suppress(Exception):  # the lease expires by itself if the database is gone
+                await queries.release_lease(source_id, owner)
 
     async with asyncio.TaskGroup() as group:
         for source_id in source_ids:

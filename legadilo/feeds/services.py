@@ -55,8 +55,8 @@ def normalise_url(raw: str) -> str:
     url = raw.strip()
     if "://" not in url:
         url = "https://" + url
-    parts = urlsplit(url)
     try:
+        parts = urlsplit(url)  # raises on a malformed IPv6 host ("http://[::1")
         parts.port  # noqa: B018 - "javascript:alert(1)" taken as a host has an invalid port
     except ValueError:
         raise InvalidInput(f"{raw.strip()!r} is not an http(s) URL") from None

@@ -253,7 +253,8 @@ async def _update_changed(
                content_type = CASE WHEN t.content <> '' THEN t.ct ELSE a.content_type END,
                table_of_content = CASE WHEN t.content <> '' THEN t.toc ELSE a.table_of_content END,
                preview_picture_url = CASE WHEN t.pp <> '' THEN t.pp ELSE a.preview_picture_url END,
-               preview_picture_alt = CASE WHEN t.pp <> '' THEN t.pa ELSE a.preview_picture_alt END,
+               preview_picture_alt = CASE WHEN t.pp <> '' AND (t.pa <> '' OR t.pp <> a.preview_picture_url)
+                                          THEN t.pa ELSE a.preview_picture_alt END,
                reading_time = CASE WHEN a.reading_time = 0 THEN t.wc / GREATEST(s.words_per_minute, 1)
                                    ELSE a.reading_time END,
                authors = (SELECT COALESCE(jsonb_agg(v ORDER BY o), '[]'::jsonb) FROM (

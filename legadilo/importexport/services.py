@@ -261,7 +261,10 @@ async def _insert_feeds(
         "INSERT INTO feed_source (url, etag, last_modified, body_hash, next_check_at, lease_owner, last_outcome,"
         " last_error, error_streak, created_at, updated_at)"
         " SELECT url, '', '', '', $2, '', 'NEVER', '', 0, $2, $2 FROM unnest($1::text[]) AS t(url)"
-        " ON CONFLICT (url) DO NOTHING",
+        # A source other users already follow is made due now and forgets its validators: the next refresh
+        # fetches and parses it in full, which stores its current entries for the new subscribers too.
+        " ON CONFLICT (url) DO UPDATE SET next_check_at = LEAST(feed_source.next_check_at, EXCLUDED.next_check_at),"
+        " etag = '', last_modified = '', body_hash = ''",
         [urls, now],
     )
     rows = await connection.execute_query_dict("SELECT id, url FROM feed_source WHERE url = ANY($1::text[])", [urls])
@@ -292,6 +295,28 @@ async def _insert_feeds(
 # --- export ----------------------------------------------------------------------------------------------
 
 
+def _category_tree(categories: list[dict[str, Any]]) -> dict[int | None, list[dict[str, Any]]]:
+    """Children by parent id; a category unreachable from the top (a cycle in the parent links) becomes a
+    top-level one, so that no category and no feed is ever left out of an export."""
+    children: dict[int | None, list[dict[str, Any]]] = {}
+    known = {row["id"] for row in categories}
+    for row in categories:
+        children.setdefault(row["parent_id"] if row["parent_id"] in known else None, []).append(row)
+    reached: set[int] = set()
+    pending: list[int | None] = [None]
+    while pending:
+        for row in children.get(pending.pop(), ()):
+            if row["id"] not in reached:
+                reached.add(row["id"])
+                pending.append(row["id"])
+    for row in categories:
+        if row["id"] not in reached:
+            reached.add(row["id"])
+            children[row["parent_id"]].remove(row)
+            children.setdefault(None, []).append(row)
+    return children
+
+
 async def export_opml(rt: Runtime, user_id: int, out: IO[bytes]) -> int:
     """Write the user's subscriptions as OPML 2.0 to `out` (categories nested, titles as stored); the number
     of feeds written. Feeds without a category come first, at the top level."""
@@ -303,11 +328,7 @@ async def export_opml(rt: Runtime, user_id: int, out: IO[bytes]) -> int:
         " WHERE f.user_id = $1 ORDER BY f.title, f.id",
         [user_id],
     )
-    children: dict[int | None, list[dict[str, Any]]] = {}
-    known = {row["id"] for row in categories}
-    for row in categories:
-        parent = row["parent_id"] if row["parent_id"] in known else None
-        children.setdefault(parent, []).append(row)
+    children = _category_tree(categories)
     feeds_of: dict[int | None, list[ExportFeed]] = {}
     for row in feeds:
         feeds_of.setdefault(row["category_id"], []).append(ExportFeed(row["title"], row["url"], row["site_url"]))

@@ -85,3 +85,9 @@ async def test_urls_that_are_not_http_are_refused(db: Runtime, alice: User, url:
 
 def test_a_bare_host_is_taken_as_https() -> None:
     assert services.normalise_url("example.org/feed.xml") == "https://example.org/feed.xml"
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://a]b/", "https://[not-an-ip]/feed"])
+def test_malformed_hosts_are_invalid_input_not_a_crash(url: str) -> None:
+    with pytest.raises(InvalidInput):
+        services.normalise_url(url)

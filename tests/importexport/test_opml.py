@@ -279,3 +279,26 @@ def test_writer_streams_as_nodes_are_produced() -> None:
     write_opml(out, nodes(), created=CREATED)
 
     assert sizes[0] < sizes[1] < sizes[2]  # written before the next node is even produced
+
+
+def test_a_cycle_in_the_category_parents_never_hides_categories_from_an_export() -> None:
+    from legadilo.importexport.services import _category_tree
+
+    rows = [
+        {"id": 1, "parent_id": 2, "title": "A"},
+        {"id": 2, "parent_id": 1, "title": "B"},
+        {"id": 3, "parent_id": 3, "title": "Self"},
+        {"id": 4, "parent_id": None, "title": "Top"},
+        {"id": 5, "parent_id": 4, "title": "Child"},
+    ]
+
+    tree = _category_tree(rows)
+
+    reachable, pending = set(), [None]
+    while pending:
+        for row in tree.get(pending.pop(), []):
+            if row["id"] not in reachable:
+                reachable.add(row["id"])
+                pending.append(row["id"])
+    assert reachable == {1, 2, 3, 4, 5}
+    assert [row["id"] for row in tree[4]] == [5]

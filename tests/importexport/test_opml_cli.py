@@ -59,6 +59,12 @@ async def test_export_to_stdout_and_to_a_file(cli: Cli, tmp_path: Path) -> None:
     undated = re.compile(r"<dateCreated>[^<]*</dateCreated>")
     assert undated.sub("", target.read_text(encoding="utf-8")) == undated.sub("", stdout.stdout)
 
+    typo = cli("opml", "export", "--user", "alcie@example.org", "-o", str(target))
+    assert typo.returncode == 1
+    assert "exported 3 feeds" not in typo.stderr
+    assert undated.sub("", target.read_text(encoding="utf-8")) == undated.sub("", stdout.stdout)  # backup intact
+    assert not (tmp_path / ".out.opml.partial").exists()  # no partial file left behind
+
 
 async def test_errors_are_one_line(cli: Cli, tmp_path: Path) -> None:
     await register_user("alice@example.org", TEST_PASSWORD)
