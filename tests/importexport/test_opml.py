@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import listparser
 import pytest
@@ -284,7 +285,7 @@ def test_writer_streams_as_nodes_are_produced() -> None:
 def test_a_cycle_in_the_category_parents_never_hides_categories_from_an_export() -> None:
     from legadilo.importexport.services import _category_tree
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"id": 1, "parent_id": 2, "title": "A"},
         {"id": 2, "parent_id": 1, "title": "B"},
         {"id": 3, "parent_id": 3, "title": "Self"},
