@@ -106,7 +106,7 @@ async def release_lease(source_id: int, owner: str) -> None:
     )
 
 
-async def subscriptions_of(source_id: int) -> tuple[list[Subscription], list[Subscriber], list[Feed]]:
+async def subscriptions_of(source_id: int) -> tuple[list[Subscription], list[Subscriber]]:
     """The enabled subscriptions of a source, with their users' reading speed and timezone."""
     _, rows = await _db().execute_query(
         """SELECT f.id, f.user_id, f.title, f.refresh_delay, s.words_per_minute, s.timezone,
@@ -122,8 +122,11 @@ async def subscriptions_of(source_id: int) -> tuple[list[Subscription], list[Sub
         for row in rows
     ]
     schedule = [Subscriber(row["refresh_delay"], row["timezone"]) for row in rows]
-    feeds = await Feed.filter(source_id=source_id, disabled_at__isnull=True).order_by("id")
-    return subs, schedule, feeds
+    return subs, schedule
+
+
+async def enabled_feeds(source_id: int) -> list[Feed]:
+    return await Feed.filter(source_id=source_id, disabled_at__isnull=True).order_by("id")
 
 
 async def count_subscribers(source_id: int) -> int:

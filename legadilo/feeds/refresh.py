@@ -121,29 +121,40 @@ async def refresh_source(
     except (FetchError, ParseError) as error:
         return await record_failure(rt, source.id, Failure.of(error), started)
     async with in_transaction() as conn:
-        result = await store_parsed(rt, conn, source.id, parsed)
-        return await record_success(rt, source, fetched, parsed, result, started)
+        result, schedule = await store_parsed(rt, conn, source.id, parsed)
+        return await record_success(rt, source, fetched, parsed, result, schedule, started)
 
 
-async def store_parsed(rt: Runtime, conn: BaseDBAsyncClient, source_id: int, parsed: ParsedFeed) -> StoreResult:
+async def store_parsed(
+    rt: Runtime, conn: BaseDBAsyncClient, source_id: int, parsed: ParsedFeed
+) -> tuple[StoreResult, list[planning.Subscriber]]:
     """Inside the caller's transaction: lock the source row (a subscribe and a refresh of the same source
-    store one after the other), read its current subscribers, store."""
+    store one after the other), read its current subscribers, store; their schedules, for the next check."""
     await conn.execute_query("SELECT 1 FROM feed_source WHERE id = $1 FOR UPDATE", [source_id])
-    subs, _, _ = await queries.subscriptions_of(source_id)
-    return await store_entries(conn, source_id, parsed.entries, subs, rt.clock.now())
+    subs, schedule = await queries.subscriptions_of(source_id)
+    return await store_entries(conn, source_id, parsed.entries, subs, rt.clock.now()), schedule
 
 
 def _elapsed_ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
 
 
-async def _next_check(rt: Runtime, source_id: int, check: planning.CheckResult, now: datetime) -> datetime:
-    _, schedule, _ = await queries.subscriptions_of(source_id)
+async def _next_check(
+    source_id: int, check: planning.CheckResult, now: datetime, schedule: list[planning.Subscriber] | None = None
+) -> datetime:
+    if schedule is None:
+        _, schedule = await queries.subscriptions_of(source_id)
     return planning.next_check_at(schedule, check, now, random.random())  # noqa: S311 - jitter, not security
 
 
 async def record_success(
-    rt: Runtime, source: FeedSource, fetched: Fetched, parsed: ParsedFeed, result: StoreResult, started: float
+    rt: Runtime,
+    source: FeedSource,
+    fetched: Fetched,
+    parsed: ParsedFeed,
+    result: StoreResult,
+    schedule: list[planning.Subscriber],
+    started: float,
 ) -> RefreshOutcome:
     now = rt.clock.now()
     check = planning.CheckResult(False, 0, ttl_minutes=parsed.ttl_minutes, max_age_seconds=fetched.max_age_seconds)
@@ -163,7 +174,7 @@ async def record_success(
         last_modified=fetched.validators.last_modified[:128],
         body_hash=fetched.body_hash,
         **_healthy_state(now, FetchOutcome.SUCCESS),
-        next_check_at=await _next_check(rt, source.id, check, now),
+        next_check_at=await _next_check(source.id, check, now, schedule),
     )
     return RefreshOutcome(source.id, source.url, UpdateStatus.SUCCESS, result.new_articles, result.updated_articles)
 
@@ -204,7 +215,7 @@ async def _record_unchanged(
         etag=validators.etag[:1024],
         last_modified=validators.last_modified[:128],
         **_healthy_state(now, FetchOutcome.NOT_MODIFIED),
-        next_check_at=await _next_check(rt, source.id, check, now),
+        next_check_at=await _next_check(source.id, check, now),
     )
     return RefreshOutcome(source.id, source.url, UpdateStatus.NOT_MODIFIED)
 
@@ -235,10 +246,10 @@ async def record_failure(rt: Runtime, source_id: int, failure: Failure, started:
         error_streak=streak,
         first_error_at=first_error_at,
         retry_after_until=(now + timedelta(seconds=retry_after)) if retry_after else None,
-        next_check_at=await _next_check(rt, source.id, check, now),
+        next_check_at=await _next_check(source.id, check, now),
     )
     if counted and first_error_at is not None:
-        _, _, feeds = await queries.subscriptions_of(source.id)
+        feeds = await queries.enabled_feeds(source.id)
         await _disable_exhausted(feeds, first_error_at, streak, now)
     return RefreshOutcome(source.id, source.url, UpdateStatus.FAILURE, error=failure.message)
 

@@ -114,8 +114,8 @@ async def subscribe_to_feed(
             feed = existing or await _create_feed(user_id, source, parsed, options)
             if existing is not None:
                 await Feed.filter(id=existing.id).update(disabled_at=None, disabled_reason="")
-            result = await store_parsed(rt, conn, source.id, parsed)
-            await record_success(rt, source, fetched, parsed, result, started)
+            result, schedule = await store_parsed(rt, conn, source.id, parsed)
+            await record_success(rt, source, fetched, parsed, result, schedule, started)
     except IntegrityError:  # the same user subscribing twice at once: the other request won
         winner = await Feed.get(user_id=user_id, source_id=source.id)
         return Subscribed(winner, created=False, reenabled=False, new_articles=0)
