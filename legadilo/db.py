@@ -96,16 +96,22 @@ def tortoise_config(target: DatabaseTarget, *, max_connections: int = 10) -> dic
     }
 
 
-async def check_connection(target: DatabaseTarget) -> None:
-    """Open and close one connection, turning every failure into one clear line.
+async def connect(target: DatabaseTarget) -> asyncpg.Connection:
+    """One direct connection (outside Tortoise), every failure turned into one clear line.
 
     Raises:
         DatabaseUnavailable: the server is unreachable, or refuses the credentials or the database.
     """
     try:
-        connection = await asyncpg.connect(**target.connect_kwargs())
+        return await asyncpg.connect(**target.connect_kwargs())
     except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
         raise DatabaseUnavailable(f"cannot connect to the database {target.describe()}: {_reason(exc)}") from None
+
+
+async def check_connection(target: DatabaseTarget) -> None:
+    """Raises:
+    DatabaseUnavailable: see `connect`."""
+    connection = await connect(target)
     await connection.close()
 
 
@@ -120,10 +126,7 @@ def _reason(exc: BaseException) -> str:
 
 async def ensure_database_exists(server: DatabaseTarget) -> None:
     """Create the application database on the embedded server when it is missing (races are harmless)."""
-    try:
-        connection = await asyncpg.connect(**server.with_database("postgres").connect_kwargs())
-    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
-        raise DatabaseUnavailable(f"cannot connect to the embedded database: {_reason(exc)}") from None
+    connection = await connect(server.with_database("postgres"))
     try:
         exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", server.database)
         if not exists:

@@ -12,8 +12,8 @@ from aerich.exceptions import DowngradeError
 from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 
-from legadilo.core.errors import DatabaseUnavailable, InvalidInput
-from legadilo.db import APP_LABEL, MIGRATIONS_DIR, DatabaseTarget, tortoise_config
+from legadilo.core.errors import InvalidInput
+from legadilo.db import APP_LABEL, MIGRATIONS_DIR, DatabaseTarget, connect, tortoise_config
 
 # Any constant shared by every Legadilo process: the key of the migration advisory lock.
 MIGRATION_LOCK_KEY = 0x4C6567616469
@@ -21,10 +21,7 @@ MIGRATION_LOCK_KEY = 0x4C6567616469
 
 @asynccontextmanager
 async def _migration_lock(target: DatabaseTarget) -> AsyncIterator[asyncpg.Connection]:
-    try:
-        connection = await asyncpg.connect(**target.connect_kwargs())
-    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
-        raise DatabaseUnavailable(f"cannot connect to the database {target.describe()}: {exc}") from None
+    connection = await connect(target)
     try:
         await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
         yield connection
