@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -10,34 +9,12 @@ from typing import IO
 
 import typer
 
+from cli._report import open_input, opml_report, print_json, print_summary
 from cli._run import fail, run, user_id_of
 from legadilo.importexport import services
 from legadilo.runtime import Runtime
 
 opml_app = typer.Typer(help="Import and export subscriptions as OPML.", no_args_is_help=True)
-
-
-def _open_input(stack: ExitStack, file: str) -> IO[bytes]:
-    if file == "-":
-        return sys.stdin.buffer
-    try:
-        return stack.enter_context(Path(file).open("rb"))
-    except OSError as exc:
-        fail(f"cannot read {file}: {exc.strerror or exc}")
-
-
-def _print_summary(summary: services.OpmlImportSummary) -> None:
-    verb = "would create" if summary.dry_run else "created"
-    typer.echo(
-        f"{verb} {summary.feeds_created} feeds and {summary.categories_created} categories; "
-        f"skipped {len(summary.skipped)}, invalid {len(summary.invalid)}"
-        + (" (dry run: nothing written)" if summary.dry_run else "")
-    )
-    for label, rows in (("skipped", summary.skipped), ("invalid", summary.invalid)):
-        for row in rows:
-            typer.echo(f"  {label} line {row.line}: {row.reason}" + (f" ({row.url})" if row.url else ""))
-    for note in summary.notes:
-        typer.echo(f"  note {note}")
 
 
 @opml_app.command("import")
@@ -49,16 +26,16 @@ def import_(
 ) -> None:
     """Subscribe to the feeds of an OPML file (folders become categories; feeds are fetched later)."""
     with ExitStack() as stack:
-        source = _open_input(stack, file)
+        source = open_input(stack, file)
 
         async def load(rt: Runtime) -> services.OpmlImportSummary:
             return await services.import_opml(rt, await user_id_of(user), source, dry_run=dry_run)
 
         summary = run(load)
     if as_json:
-        typer.echo(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
+        print_json(summary.as_dict())
     else:
-        _print_summary(summary)
+        print_summary(opml_report(summary), "OPML import")
 
 
 @opml_app.command("export")
