@@ -11,8 +11,6 @@ the export runs in constant memory whatever the number of articles. Articles are
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
@@ -112,26 +110,22 @@ def _article_row(row: dict[str, Any]) -> dict[str, str]:
     }
 
 
-class _Encoder:
-    """CSV rows to UTF-8 bytes, one chunk per batch (csv module quoting, `\\r\\n` line ends)."""
+def _cell(value: str) -> str:
+    """One cell quoted as the csv module's default dialect does (QUOTE_MINIMAL): quoted when it holds a comma,
+    a quote (doubled) or a line break. Written by hand because `str.replace` and `in` scan memory a few times
+    faster than the csv writer's character loop on articles of several kB (the tests check both agree)."""
+    if '"' in value:
+        return '"' + value.replace('"', '""') + '"'
+    if "," in value or "\n" in value or "\r" in value:
+        return '"' + value + '"'
+    return value
 
-    def __init__(self) -> None:
-        self.buffer = io.StringIO()
-        self.writer = csv.DictWriter(self.buffer, fieldnames=CSV_HEADER_FIELDS, restval="")
 
-    def header(self) -> bytes:
-        self.writer.writeheader()
-        return self._take()
-
-    def rows(self, rows: Iterable[dict[str, str]]) -> bytes:
-        self.writer.writerows(rows)
-        return self._take()
-
-    def _take(self) -> bytes:
-        data = self.buffer.getvalue().encode("utf-8")
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        return data
+def encode_rows(rows: Iterable[dict[str, str]]) -> bytes:
+    """CSV lines (`\\r\\n` ends, every column of `CSV_HEADER_FIELDS` in order, missing ones empty) as UTF-8."""
+    return "".join(",".join(_cell(row.get(name, "")) for name in CSV_HEADER_FIELDS) + "\r\n" for row in rows).encode(
+        "utf-8"
+    )
 
 
 async def _categories(user_id: int, since: datetime | None) -> AsyncIterator[list[dict[str, Any]]]:
@@ -208,15 +202,14 @@ async def _articles(user_id: int, since: datetime | None) -> AsyncIterator[list[
 
 async def _chunks(user_id: int, since: datetime | None, include_feeds: bool) -> AsyncIterator[tuple[bytes, int]]:
     """Encoded chunks with their number of rows: the header (0 rows), then one chunk per batch."""
-    encoder = _Encoder()
-    yield encoder.header(), 0
+    yield encode_rows([dict(zip(CSV_HEADER_FIELDS, CSV_HEADER_FIELDS, strict=True))]), 0
     if include_feeds:
         async for categories in _categories(user_id, since):
-            yield encoder.rows(map(_category_row, categories)), len(categories)
+            yield encode_rows(map(_category_row, categories)), len(categories)
         async for feeds in _feeds(user_id, since):
-            yield encoder.rows(map(_feed_row, feeds)), len(feeds)
+            yield encode_rows(map(_feed_row, feeds)), len(feeds)
     async for articles in _articles(user_id, since):
-        yield encoder.rows(map(_article_row, articles)), len(articles)
+        yield encode_rows(map(_article_row, articles)), len(articles)
 
 
 async def iter_csv_export(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -264,3 +265,19 @@ async def test_batches_are_keyset_paginated_and_stream_in_chunks(db: Runtime, mo
         ("Other series", "G2"),
     ]
     assert len({row["article_id"] for row in rows if row["article_id"]}) == 10
+
+
+def test_cells_are_quoted_exactly_as_the_csv_module_does() -> None:
+    alphabet = ["a", "Z", ",", '"', "\n", "\r", "\r\n", " ", "\t", "'", ";", "é", "😀", "\u2028", "\\", "=", ""]
+    rng = random.Random(7)
+    rows = [
+        {name: "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for name in CSV_HEADER_FIELDS}
+        for _ in range(2000)
+    ]
+    rows.append(dict.fromkeys(CSV_HEADER_FIELDS, ""))
+    expected = io.StringIO()
+    csv.DictWriter(expected, fieldnames=CSV_HEADER_FIELDS).writerows(rows)
+
+    assert csv_export.encode_rows(rows) == expected.getvalue().encode("utf-8")
+    read_back = csv.DictReader(io.StringIO(csv_export.encode_rows(rows).decode("utf-8"), newline=""), CSV_HEADER_FIELDS)
+    assert list(read_back) == rows
