@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from typing import IO, Any
 
 from tortoise import Tortoise
@@ -13,8 +12,7 @@ from tortoise.transactions import in_transaction
 
 from legadilo.core.errors import InvalidInput
 from legadilo.core.text import slugify
-from legadilo.feeds.models import FeedCategory, FeedType, RefreshDelay
-from legadilo.feeds.services import normalise_url
+from legadilo.feeds.models import FeedCategory, FeedType
 from legadilo.importexport.opml import (
     ExportFeed,
     ExportFolder,
@@ -24,9 +22,15 @@ from legadilo.importexport.opml import (
     read_opml,
     write_opml,
 )
+from legadilo.importexport.subscriptions import (
+    NewCategory,
+    NewFeed,
+    feed_url,
+    insert_categories,
+    insert_feeds,
+    site_url,
+)
 from legadilo.runtime import Runtime
-
-_MAX_URL = 2048
 
 
 @dataclass(frozen=True)
@@ -49,62 +53,14 @@ class OpmlImportSummary:
         return asdict(self)
 
 
-@dataclass(frozen=True)
-class _Category:
-    slug: str
-    title: str
-    parent_slug: str | None
-    depth: int
-
-
-@dataclass(frozen=True)
-class _NewFeed:
-    url: str
-    title: str
-    site_url: str
-    feed_type: FeedType
-    category_slug: str | None
-
-
 @dataclass
 class _Plan:
-    categories: dict[str, _Category] = field(default_factory=dict)  # slug -> the first folder with it
-    feeds: list[_NewFeed] = field(default_factory=list)
+    categories: dict[str, NewCategory] = field(default_factory=dict)  # slug -> the first folder with it
+    feeds: list[NewFeed] = field(default_factory=list)
 
 
 def _category_title(title: str) -> str:
     return title[:100]
-
-
-def _feed_url(raw: str) -> str:
-    """Raises:
-    InvalidInput: empty, not http(s), no host, too long."""
-    if not raw:
-        raise InvalidInput("no feed URL (xmlUrl is empty)")
-    if raw.startswith("//"):
-        raw = "https:" + raw
-    if len(raw) > _MAX_URL:
-        raise InvalidInput(f"URL longer than {_MAX_URL} characters")
-    if any(char.isspace() or ord(char) < 32 for char in raw):
-        raise InvalidInput("URL contains spaces or control characters")
-    head = raw.split("/", 1)[0]
-    if "://" in raw:
-        scheme = raw.split("://", 1)[0].lower()
-    elif ":" in head and not head.split(":", 1)[1][:1].isdigit():  # `mailto:…`, not `host:8080/feed`
-        scheme = head.split(":", 1)[0].lower()
-    else:
-        scheme = "https"  # a bare `host/path`
-    if scheme not in {"http", "https"}:
-        raise InvalidInput(f"not an http(s) URL (scheme {scheme!r})")
-    return normalise_url(raw)
-
-
-def _site_url(raw: str) -> str:
-    """The feed's site, or "" when it is not a usable http(s) URL (the feed is imported anyway)."""
-    try:
-        return _feed_url(raw) if raw else ""
-    except InvalidInput:
-        return ""
 
 
 class _Planner:
@@ -139,12 +95,12 @@ class _Planner:
             return slug
         parent = self.plan.categories.get(parent_slug) if parent_slug else None
         depth = parent.depth + 1 if parent else 0
-        self.plan.categories[slug] = _Category(slug, title, parent_slug, depth)
+        self.plan.categories[slug] = NewCategory(slug, title, parent_slug, depth)
         return slug
 
     def feed(self, item: OpmlFeed) -> None:
         try:
-            url = _feed_url(item.url)
+            url = feed_url(item.url)
         except InvalidInput as exc:
             self.summary.invalid.append(Rejected(item.line, item.url[:300], exc.message))
             return
@@ -160,10 +116,10 @@ class _Planner:
         if not item.title:
             self.summary.notes.append(f"line {item.line}: feed without a title, titled with its URL")
         self.plan.feeds.append(
-            _NewFeed(
+            NewFeed(
                 url=url,
                 title=title[:300],
-                site_url=_site_url(item.site_url),
+                site_url=site_url(item.site_url),
                 feed_type=FeedType.ATOM if item.feed_type == "atom" else FeedType.RSS,
                 category_slug=category_slug,
             )
@@ -213,83 +169,11 @@ async def import_opml(
     if dry_run or (not plan.feeds and not plan.categories):
         return summary
     async with in_transaction() as connection:
-        category_ids = await _insert_categories(connection, user_id, plan.categories, rt.clock.now())
-        created = await _insert_feeds(connection, user_id, plan.feeds, category_ids, rt.clock.now())
+        category_ids = await insert_categories(connection, user_id, plan.categories, rt.clock.now())
+        created = len(await insert_feeds(connection, user_id, plan.feeds, category_ids, rt.clock.now()))
     if created != len(plan.feeds):  # subscribed meanwhile by a concurrent request
         summary.feeds_created = created
     return summary
-
-
-async def _insert_categories(
-    connection: BaseDBAsyncClient, user_id: int, categories: dict[str, _Category], now: datetime
-) -> dict[str, int]:
-    """Create the new categories, parents first (one INSERT per depth); the ids of every category by slug."""
-    by_depth: dict[int, list[_Category]] = {}
-    for category in categories.values():
-        by_depth.setdefault(category.depth, []).append(category)
-    ids: dict[str, int] = {}
-
-    async def load() -> None:
-        rows = await connection.execute_query_dict("SELECT id, slug FROM feed_category WHERE user_id = $1", [user_id])
-        ids.update({row["slug"]: row["id"] for row in rows})
-
-    await load()
-    for depth in sorted(by_depth):
-        level = by_depth[depth]
-        await connection.execute_query(
-            "INSERT INTO feed_category (user_id, parent_id, title, slug, created_at, updated_at)"
-            " SELECT $1, parent_id, title, slug, $4, $4 FROM unnest($2::text[], $3::text[], $5::bigint[])"
-            " AS t(title, slug, parent_id) ON CONFLICT (user_id, slug) DO NOTHING",
-            [
-                user_id,
-                [category.title for category in level],
-                [category.slug for category in level],
-                now,
-                [ids.get(category.parent_slug) if category.parent_slug else None for category in level],
-            ],
-        )
-        await load()
-    return ids
-
-
-async def _insert_feeds(
-    connection: BaseDBAsyncClient, user_id: int, feeds: list[_NewFeed], category_ids: dict[str, int], now: datetime
-) -> int:
-    """Sources (shared, created due at once) then subscriptions, in bulk; the number of feeds created."""
-    urls = [feed.url for feed in feeds]
-    await connection.execute_query(
-        "INSERT INTO feed_source (url, etag, last_modified, body_hash, next_check_at, lease_owner, last_outcome,"
-        " last_error, error_streak, created_at, updated_at)"
-        " SELECT url, '', '', '', $2, '', 'NEVER', '', 0, $2, $2 FROM unnest($1::text[]) AS t(url)"
-        # A source other users already follow is made due now and forgets its validators: the next refresh
-        # fetches and parses it in full, which stores its current entries for the new subscribers too.
-        " ON CONFLICT (url) DO UPDATE SET next_check_at = LEAST(feed_source.next_check_at, EXCLUDED.next_check_at),"
-        " etag = '', last_modified = '', body_hash = ''",
-        [urls, now],
-    )
-    rows = await connection.execute_query_dict("SELECT id, url FROM feed_source WHERE url = ANY($1::text[])", [urls])
-    source_ids = {row["url"]: row["id"] for row in rows}
-    created = await connection.execute_query_dict(
-        "INSERT INTO feed (user_id, source_id, category_id, title, slug, site_url, description, feed_type,"
-        " refresh_delay, article_retention_time, open_original_url_by_default, disabled_reason, created_at,"
-        " updated_at)"
-        " SELECT $1, source_id, category_id, title, slug, site_url, '', feed_type, $7, 0, FALSE, '', $8, $8"
-        " FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $9::text[])"
-        " AS t(source_id, category_id, title, slug, site_url, feed_type)"
-        " ON CONFLICT (user_id, source_id) DO NOTHING RETURNING id",
-        [
-            user_id,
-            [source_ids[feed.url] for feed in feeds],
-            [category_ids[feed.category_slug] if feed.category_slug else None for feed in feeds],
-            [feed.title for feed in feeds],
-            [slugify(feed.title) for feed in feeds],
-            [feed.site_url for feed in feeds],
-            RefreshDelay.DAILY_AT_NOON.value,
-            now,
-            [feed.feed_type.value for feed in feeds],
-        ],
-    )
-    return len(created)
 
 
 # --- export ----------------------------------------------------------------------------------------------
