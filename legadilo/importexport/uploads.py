@@ -82,11 +82,15 @@ class UploadSpool:
         size. The file is no longer deleted with the request: the caller owns it.
 
         Raises:
+            InvalidInput: the file is empty (it is deleted).
             KeyError: not a file of this spool (or already kept).
         """
-        path, opened = self._open.pop(id(stream))
+        path, opened = self._open[id(stream)]
         opened.flush()
         size = opened.seek(0, os.SEEK_END)
+        if size == 0:
+            raise InvalidInput("the file is empty")
+        del self._open[id(stream)]
         opened.close()
         final = self.folder / f"{secrets.token_hex(16)}.{suffix}"
         path.rename(final)
