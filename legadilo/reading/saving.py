@@ -1,0 +1,301 @@
+"""Saving a web page by URL (reference §3; DESIGN §6 `articles add`). Used by the CLI, the web and the API.
+
+    check the URL → fetch (guarded) ⟲ meta refresh (bounded, every hop guarded) → extract (parse pool)
+    → store in one transaction: a new article, or the user's existing one made unread with its tags merged
+      (and its content refreshed when the fetch succeeded); a failed fetch still saves the URL and says why.
+
+The instance's own pages are refused: an origin (host and port) is "own" when it is one of `own_origins`
+(the web layer passes the origin the request came to: the public URL), or the address the server binds to
+(`LEGADILO_HOST`:`LEGADILO_PORT`, its loopback names when it binds to loopback or to every interface).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+from collections.abc import Collection, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from legadilo.accounts.models import UserSettings
+from legadilo.core.errors import InvalidInput
+from legadilo.core.text import slugify
+from legadilo.fetching.fetch import fetch_url
+from legadilo.fetching.types import Fetched, FetchError
+from legadilo.parsing import normalize
+from legadilo.parsing.articles import ExtractedArticle, Refresh, read_page, url_title
+from legadilo.parsing.types import ParseError
+from legadilo.reading.models import Article, ArticleFetchError, ContentType, SourceType
+from legadilo.reading.queries import get_or_create_tags
+from legadilo.runtime import Runtime, fetch_limits
+from legadilo.settings import Settings
+
+MAX_URL_LENGTH = 1024  # article.url
+MAX_REFRESH_HOPS = 5
+EXTRACT_TIMEOUT_SECONDS = 60
+ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "127.0.0.1", "::1"})
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})  # noqa: S104 - names of "every interface", compared, not bound
+Origin = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class SavedArticle:
+    article_id: int
+    created: bool  # False: the user had this URL already (it is unread again, its tags merged)
+    title: str
+    url: str
+    fetch_error: str | None  # why the content could not be fetched (the URL is saved all the same)
+
+
+@dataclass(frozen=True)
+class Failure:
+    message: str
+    debug: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    article: ExtractedArticle
+    fetched_url: str  # after HTTP and meta refresh redirects
+
+
+async def save_article_by_url(
+    rt: Runtime, user_id: int, url: str, *, tags: Sequence[str] = (), own_origins: Collection[str] = ()
+) -> SavedArticle:
+    """Save the page at `url` for the user (see the module docstring). Never raises for a failed fetch.
+
+    Raises:
+        InvalidInput: not an http(s) URL, too long, with credentials, or a page of this instance.
+    """
+    own = own_origins_of(rt.settings, own_origins)
+    wanted = checked_url(url, own)
+    outcome = await fetch_page(rt, wanted, own)
+    return await _store(rt, user_id, wanted, outcome, tags)
+
+
+def checked_url(raw: str, own: Collection[Origin] = ()) -> str:
+    """The URL to fetch: http(s) (https added when no scheme is typed), no fragment, at most 1024 characters.
+
+    Raises:
+        InvalidInput: anything else, a user name or password in the URL, or an origin of this instance.
+    """
+    typed = raw.strip()
+    shown = typed if len(typed) <= 100 else typed[:100] + "…"
+    url = typed if "://" in typed else "https://" + typed
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port ("javascript:alert(1)" taken as a host)
+    except ValueError:
+        raise InvalidInput(f"{shown!r} is not an http(s) URL") from None
+    if parts.scheme.lower() not in {"http", "https"} or not normalize.is_http_url(url):
+        raise InvalidInput(f"{shown!r} is not an http(s) URL")
+    if parts.username is not None or parts.password is not None:
+        raise InvalidInput("URLs with a user name or password cannot be saved")
+    host = parts.netloc.rpartition("@")[2]
+    normalised = normalize.http_url(parts._replace(scheme=parts.scheme.lower(), netloc=host.lower()).geturl())
+    if len(normalised) > MAX_URL_LENGTH:
+        raise InvalidInput(f"the URL is longer than {MAX_URL_LENGTH} characters")
+    if origin_of(normalised) in own:
+        raise InvalidInput("this URL is a page of this Legadilo instance: it cannot be saved as an article")
+    return normalised
+
+
+def origin_of(url: str) -> Origin | None:
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    except ValueError:
+        return None
+    return ((parts.hostname or "").lower().strip("[]"), port)
+
+
+def own_origins_of(settings: Settings, extra: Collection[str] = ()) -> frozenset[Origin]:
+    """The origins of this instance: `extra` (URLs, such as the origin a web request came to), and the
+    address the server binds to (with the loopback names when it binds to loopback or every interface)."""
+    origins = {origin for origin in map(origin_of, extra) if origin is not None and origin[0]}
+    host = settings.host.strip().strip("[]").lower()
+    names = LOOPBACK_NAMES if host in WILDCARD_HOSTS or host in LOOPBACK_NAMES or host.startswith("127.") else set()
+    origins.update((name, settings.port) for name in {*names, host} - {""})
+    return frozenset(origins)
+
+
+async def fetch_page(rt: Runtime, url: str, own: Collection[Origin] = ()) -> Page | Failure:
+    """Fetch `url` and extract its article, following meta refresh redirects (each hop fetched through the
+    guarded fetcher, so each is checked against the SSRF rules); every failure becomes a `Failure`."""
+    visited = [url]
+    for _ in range(MAX_REFRESH_HOPS + 1):
+        try:
+            fetched = await fetch_url(
+                rt.http,
+                visited[-1],
+                limits=fetch_limits(rt.settings),
+                allow_private_networks=rt.settings.allow_private_networks,
+                extra_headers={"Accept": ACCEPT},
+            )
+        except FetchError as error:
+            if error.url != visited[-1] and origin_of(error.url) in own:  # failed after redirecting to us
+                return Failure("the URL redirects to this Legadilo instance", {"url": error.url})
+            return Failure(error.message, {"error": type(error).__name__, **error.debug})
+        assert isinstance(fetched, Fetched)  # no validators sent: never NotModified
+        if origin_of(fetched.url) in own:
+            return Failure("the URL redirects to this Legadilo instance", {"url": fetched.url})
+        try:
+            page = await _read_in_pool(rt, fetched)
+        except ParseError as error:
+            return Failure(error.message, {"error": type(error).__name__, "url": fetched.url})
+        if isinstance(page, ExtractedArticle):
+            return Page(page, fetched.url)
+        failure = _refusal(page, visited, own)
+        if failure is not None:
+            return failure
+        visited.append(page.url)
+    return Failure(f"more than {MAX_REFRESH_HOPS} meta refresh redirects", {"refreshes": visited})
+
+
+def _refusal(refresh: Refresh, visited: list[str], own: Collection[Origin]) -> Failure | None:
+    if refresh.url in visited:
+        return Failure(f"the meta refresh redirects loop back to {refresh.url}", {"refreshes": visited})
+    if origin_of(refresh.url) in own:
+        return Failure("the page's meta refresh leads to this Legadilo instance", {"refreshes": visited})
+    return None
+
+
+async def _read_in_pool(rt: Runtime, fetched: Fetched) -> ExtractedArticle | Refresh:
+    """Extract in the parse pool (CPU-bound, and a page that hangs or crashes the extractor costs a worker,
+    never the event loop); the pool is rebuilt after such a page.
+
+    Raises:
+        ParseError (UnsupportedContent for PDF, images…).
+    """
+    loop = asyncio.get_running_loop()
+    pool = rt.parse_pool
+    task = functools.partial(
+        read_page, fetched.body, url=fetched.url, content_type=fetched.content_type, charset=fetched.charset,
+        headers=fetched.headers,
+    )  # fmt: skip
+    try:
+        return await asyncio.wait_for(loop.run_in_executor(pool, task), timeout=EXTRACT_TIMEOUT_SECONDS)
+    except (BrokenProcessPool, TimeoutError) as exc:
+        rt.reset_parse_pool(pool)
+        reason = "took too long" if isinstance(exc, TimeoutError) else "crashed"
+        raise ParseError(f"reading the page {reason}") from None
+
+
+async def _store(
+    rt: Runtime, user_id: int, wanted: str, outcome: Page | Failure, tag_titles: Sequence[str]
+) -> SavedArticle:
+    """One transaction: find the user's article by any URL the page is known by, else create it; then tags,
+    and the fetch error when there is one."""
+    now = rt.clock.now()
+    settings = await UserSettings.get_or_none(user_id=user_id)
+    words_per_minute = max(settings.words_per_minute if settings else 200, 1)
+    tag_ids = [tag.id for tag in await get_or_create_tags(user_id, tag_titles)]
+    page = outcome if isinstance(outcome, Page) else None
+    urls = [page.article.url, page.fetched_url, wanted] if page else [wanted]
+    urls = [url for url in dict.fromkeys(urls) if len(url) <= MAX_URL_LENGTH]
+    async with in_transaction() as conn:
+        article, created = await _locked_article(conn, user_id, urls), False
+        if article is None:
+            article = await _insert(conn, user_id, urls[0], page, words_per_minute, now)
+            created = article is not None
+        if article is None:  # inserted by a concurrent save of the same URL, committed in the meantime
+            article = await _locked_article(conn, user_id, urls)
+            assert article is not None
+        if not created:
+            _refresh(article, page, words_per_minute, now)
+            await article.save(using_db=conn)
+        await conn.execute_query(
+            "INSERT INTO article_tag (article_id, tag_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING",
+            [article.id, tag_ids],
+        )
+        if isinstance(outcome, Failure):
+            await ArticleFetchError.create(
+                article_id=article.id, message=outcome.message, technical_debug_data=outcome.debug, using_db=conn
+            )
+    error = outcome.message if isinstance(outcome, Failure) else None
+    return SavedArticle(article.id, created, article.title, article.url, error)
+
+
+async def _locked_article(conn: BaseDBAsyncClient, user_id: int, urls: list[str]) -> Article | None:
+    """The user's article with the first of `urls` it is saved under, locked until the transaction ends."""
+    found = await Article.filter(user_id=user_id, url__in=urls).select_for_update().using_db(conn)
+    by_url = {article.url: article for article in found}
+    return next((by_url[url] for url in urls if url in by_url), None)
+
+
+_INSERT = """
+INSERT INTO article (user_id, url, title, slug, summary, content, content_type, reading_time, authors, contributors,
+    preview_picture_url, preview_picture_alt, external_tags, external_article_id, annotations, language,
+    table_of_content, is_favorite, is_for_later, main_source_type, main_source_title, group_order, published_at,
+    updated_at, obj_created_at, obj_updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, '[]'::jsonb, $10, $11, $12::jsonb, '', '[]'::jsonb, $13,
+    $14::jsonb, false, false, 'MANUAL', $15, 0, $16, $17, $18, $18)
+ON CONFLICT (user_id, url) DO NOTHING
+RETURNING id"""
+
+
+async def _insert(
+    conn: BaseDBAsyncClient, user_id: int, url: str, page: Page | None, words_per_minute: int, now: datetime
+) -> Article | None:
+    """A new MANUAL article: the extracted page, or only its URL when the fetch failed; None on a conflict."""
+    extracted = page.article if page else None
+    title = extracted.title if extracted else url_title(url)
+    values = [
+        user_id, url, title, slugify(title),
+        extracted.summary if extracted else "",
+        extracted.content if extracted else "",
+        extracted.content_type if extracted else ContentType.PLAIN.value,
+        extracted.word_count // words_per_minute if extracted else 0,
+        json.dumps(list(extracted.authors) if extracted else []),
+        _picture(extracted.preview_picture_url) if extracted else "",
+        extracted.preview_picture_alt if extracted else "",
+        json.dumps(list(extracted.external_tags) if extracted else []),
+        extracted.language if extracted else "",
+        json.dumps(list(extracted.table_of_content) if extracted else []),
+        extracted.source_title if extracted else normalize.host(url),
+        extracted.published_at if extracted else None,
+        extracted.updated_at if extracted else None,
+        now,
+    ]  # fmt: skip
+    rows = await conn.execute_query_dict(_INSERT, values)  # execute_query would drop the RETURNING row
+    return await Article.filter(id=rows[0]["id"]).using_db(conn).get() if rows else None
+
+
+def _refresh(article: Article, page: Page | None, words_per_minute: int, now: datetime) -> None:
+    """An existing article saved again: unread, MANUAL (so retention never deletes it); its content replaced
+    when the page was read (its title only when it was the URL placeholder of a failed fetch)."""
+    article.read_at = None
+    article.main_source_type = SourceType.MANUAL
+    article.obj_updated_at = now
+    if page is None:
+        return
+    extracted = page.article
+    if not article.content and article.title == url_title(article.url):
+        article.title, article.slug = extracted.title, slugify(extracted.title)
+    if extracted.content:
+        article.content, article.content_type = extracted.content, ContentType(extracted.content_type)
+        article.table_of_content = list(extracted.table_of_content)
+        article.reading_time = extracted.word_count // words_per_minute
+    article.summary = extracted.summary or article.summary
+    article.preview_picture_url = _picture(extracted.preview_picture_url) or article.preview_picture_url
+    article.preview_picture_alt = extracted.preview_picture_alt or article.preview_picture_alt
+    article.authors = list(dict.fromkeys([*article.authors, *extracted.authors]))
+    article.external_tags = list(dict.fromkeys([*article.external_tags, *extracted.external_tags]))
+    article.language = extracted.language or article.language
+    article.main_source_title = article.main_source_title or extracted.source_title
+    dates = [date for date in (article.published_at, extracted.published_at) if date is not None]
+    article.published_at = min(dates) if dates else None
+    updates = [date for date in (article.updated_at, extracted.updated_at) if date is not None]
+    article.updated_at = max(updates) if updates else None
+
+
+def _picture(url: str) -> str:
+    return url if len(url) <= MAX_URL_LENGTH else ""
