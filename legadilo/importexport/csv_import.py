@@ -69,7 +69,7 @@ BATCH_RECORDS = 500
 BATCH_CHARACTERS = 16 * 1024 * 1024
 CELL_LIMIT = 64 * 1024 * 1024  # characters: a 10 MB article fits, a runaway quote does not eat the memory
 LINE_LIMIT = CELL_LIMIT  # characters on one physical line
-_SNIFF_BYTES = 64 * 1024
+SNIFF_BYTES = 64 * 1024
 _CHUNK_BYTES = 256 * 1024
 _TRUE = frozenset({"true", "1", "t", "yes", "y"})
 _FALSE = frozenset({"false", "0", "f", "no", "n"})
@@ -83,8 +83,9 @@ csv.field_size_limit(max(csv.field_size_limit(), CELL_LIMIT))
 # --- decoding -------------------------------------------------------------------------------------------
 
 
-class _Decoder:
-    """Bytes to text under the module's encoding rule; `notes` says what was guessed or repaired."""
+class SniffingDecoder:
+    """Bytes to text under the module's encoding rule (also used for Wallabag files); `notes` says what was
+    guessed or repaired. Give it the first block of the file (at least 64 KiB when there is that much)."""
 
     def __init__(self, head: bytes) -> None:
         self.notes: list[str] = []
@@ -148,15 +149,15 @@ class _Lines:
     """Physical lines (universal line endings, kept) of a binary stream, decoded incrementally."""
 
     reader: CountingReader
-    decoder: _Decoder | None = None
+    decoder: SniffingDecoder | None = None
     exhausted: bool = False  # the last line was read: a record still open then was cut by the end of the file
     nul_lines: int = 0
     first_nul_line: int = 0
     count: int = 0
 
     def __iter__(self) -> Iterator[str]:
-        head = self.reader.read(_SNIFF_BYTES)
-        self.decoder = _Decoder(head)
+        head = self.reader.read(SNIFF_BYTES)
+        self.decoder = SniffingDecoder(head)
         parts: list[str] = []
         pending = 0  # characters in parts
         carry = ""
