@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import articles, db, feeds, importexport, jobs, serve, users
+from cli import articles, db, feeds, import_jobs, importexport, jobs, serve, users
 
 app = typer.Typer(
     name="legadilo",
@@ -23,6 +23,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(feeds.app, name="feeds")
 app.add_typer(importexport.opml_app, name="opml")
 app.add_typer(articles.app, name="articles")
+app.add_typer(import_jobs.app, name="imports")
 
 
 if __name__ == "__main__":

@@ -27,8 +27,8 @@ from tortoise.transactions import in_transaction
 from legadilo.core.errors import DomainError, InvalidInput, NotFound
 from legadilo.db import as_database_unavailable
 from legadilo.feeds.scheduler import worker_id
+from legadilo.importexport import csv_import, services, wallabag
 from legadilo.importexport import job_store as store
-from legadilo.importexport import services
 from legadilo.importexport.models import ImportJob, ImportKind, ImportStatus
 from legadilo.importexport.reports import Checkpoint, CountingReader, ImportReport, ProgressCallback
 from legadilo.importexport.uploads import imports_folder, orphan_files
@@ -103,7 +103,9 @@ async def import_opml_report(
 def importer_for(kind: ImportKind) -> Importer:
     if kind is ImportKind.OPML:
         return import_opml_report
-    raise InvalidInput(f"{kind.value} imports are not available yet")
+    if kind is ImportKind.CSV:
+        return csv_import.import_csv
+    return wallabag.import_wallabag
 
 
 # --- creating, reading, cancelling ----------------------------------------------------------------------

@@ -4,6 +4,9 @@ cancellation, a stop that hands the job back, orphan files."""
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
+import json
 import os
 import time
 from collections.abc import Callable
@@ -19,6 +22,7 @@ from legadilo.accounts.models import Notification
 from legadilo.core.errors import InvalidInput, NotFound
 from legadilo.feeds.models import Feed, FeedCategory
 from legadilo.importexport import job_store, jobs
+from legadilo.importexport.csv_format import CSV_HEADER_FIELDS
 from legadilo.importexport.models import ImportJob, ImportKind, ImportStatus
 from legadilo.importexport.reports import Checkpoint, CountingReader, ImportReport, ProgressCallback
 from legadilo.importexport.uploads import imports_folder
@@ -384,3 +388,152 @@ async def test_orphan_files_are_swept_and_files_of_unfinished_jobs_kept(db: Runt
     assert not orphan.exists()
     assert fresh.exists() and _exists(job.file_path)
     fresh.unlink()
+
+
+# --- CSV jobs (the real importer, batches of 500 records) ------------------------------------------------
+
+
+def make_csv(articles: int, *, invalid_every: int = 97) -> bytes:
+    """A Legadilo CSV: 3 categories, 3 feeds, then `articles` article rows (groups, tags, read and favourite
+    states; every `invalid_every`-th article has a bad URL)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_HEADER_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    feeds = [
+        (f"Category {n}", f"Feed {n}", f"https://feeds{n}.example.org/rss", f"https://feeds{n}.example.org/")
+        for n in range(3)
+    ]
+    for category, _, _, _ in feeds:
+        writer.writerow({"category_title": category})
+    for category, title, url, site in feeds:
+        writer.writerow({"category_title": category, "feed_title": title, "feed_url": url, "feed_site_url": site})
+    for number in range(1, articles + 1):
+        category, title, url, site = feeds[number % 3]
+        writer.writerow(
+            {
+                "group_title": f"Series {number % 7}" if number % 4 == 0 else "",
+                "group_tags": json.dumps(["series"]) if number % 4 == 0 else "[]",
+                "category_title": category,
+                "feed_title": title,
+                "feed_url": url,
+                "feed_site_url": site,
+                "article_id": str(number),
+                "article_title": f"Article {number}",
+                "article_url": "not a url" if number % invalid_every == 0 else f"https://blog.example.org/{number}",
+                "article_content": f"<p>Body of article {number}</p>",
+                "article_content_type": "text/html",
+                "article_date_published": f"2024-01-{1 + number % 28:02d}T10:00:00+00:00",
+                "article_authors": json.dumps([f"Author {number % 5}"]),
+                "article_tags": json.dumps([f"tag{number % 3}"]),
+                "article_read_at": "2024-02-01T00:00:00+00:00" if number % 2 else "",
+                "article_is_favorite": "True" if number % 5 == 0 else "False",
+                "article_lang": "en",
+                "article_comments": json.dumps([f"comment on {number}"] if number % 10 == 0 else []),
+            }
+        )
+    return out.getvalue().encode()
+
+
+async def snapshot(user_id: int) -> dict[str, list[str]]:
+    """What a user has after an import, by natural keys (ids and technical timestamps left out)."""
+    connection = Tortoise.get_connection("default")
+    queries = {
+        "categories": "SELECT to_jsonb(c) - ARRAY['id', 'user_id', 'parent_id', 'created_at', 'updated_at']"
+        " || jsonb_build_object('parent', p.title) AS r FROM feed_category c"
+        " LEFT JOIN feed_category p ON p.id = c.parent_id WHERE c.user_id = $1",
+        "feeds": "SELECT to_jsonb(f) - ARRAY['id', 'user_id', 'source_id', 'category_id', 'created_at', 'updated_at']"
+        " || jsonb_build_object('url', s.url, 'category', c.title) AS r FROM feed f"
+        " JOIN feed_source s ON s.id = f.source_id LEFT JOIN feed_category c ON c.id = f.category_id"
+        " WHERE f.user_id = $1",
+        "groups": "SELECT to_jsonb(g) - ARRAY['id', 'user_id', 'created_at', 'updated_at'] AS r"
+        " FROM articles_group g WHERE g.user_id = $1",
+        "articles": "SELECT to_jsonb(a) - ARRAY['id', 'user_id', 'main_feed_id', 'group_id', 'obj_created_at',"
+        " 'obj_updated_at', 'search_vector'] || jsonb_build_object('group', g.title, 'feed', s.url) AS r"
+        " FROM article a LEFT JOIN articles_group g ON g.id = a.group_id LEFT JOIN feed f ON f.id = a.main_feed_id"
+        " LEFT JOIN feed_source s ON s.id = f.source_id WHERE a.user_id = $1",
+        "tags": "SELECT jsonb_build_object('article', a.url, 'tag', t.title) AS r FROM article_tag x"
+        " JOIN article a ON a.id = x.article_id JOIN tag t ON t.id = x.tag_id WHERE a.user_id = $1",
+        "comments": "SELECT to_jsonb(c) - ARRAY['id', 'article_id', 'user_id', 'created_at', 'updated_at']"
+        " || jsonb_build_object('article', a.url) AS r FROM comment c JOIN article a ON a.id = c.article_id"
+        " WHERE a.user_id = $1",
+    }
+    return {
+        name: sorted(str(row["r"]) for row in await connection.execute_query_dict(sql, [user_id]))
+        for name, sql in queries.items()
+    }
+
+
+def _outcome(job: ImportJob) -> tuple[object, ...]:
+    return (
+        job.status,
+        job.rows_done,
+        job.bytes_read,
+        job.created_count,
+        job.skipped_count,
+        job.invalid_count,
+        job.rejected,
+    )
+
+
+async def test_a_csv_job_killed_after_its_first_batch_ends_like_an_uninterrupted_one(
+    db: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice, bob = await _user(), await _user("bob@example.org")
+    content = make_csv(1200)
+    reference = await jobs.process_job(db, (await _job(db, bob, content, ImportKind.CSV)).id)
+    job = await _job(db, alice, content, ImportKind.CSV)
+    saves = 0
+    save_progress = job_store.save_progress
+
+    async def dies_in_the_second_batch(*args: object, **kwargs: object) -> bool:
+        nonlocal saves
+        saves += 1
+        if saves == 2:
+            raise _Killed
+        return await save_progress(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(job_store, "save_progress", dies_in_the_second_batch)
+    with pytest.raises(_Killed):
+        await jobs.process_job(db, job.id)
+    monkeypatch.setattr(job_store, "save_progress", save_progress)
+    interrupted = await ImportJob.get(id=job.id)
+    assert (interrupted.status, interrupted.rows_done) == (ImportStatus.RUNNING, 500)
+
+    await _expire_leases()
+    await jobs.process_pending(db)
+
+    resumed = await ImportJob.get(id=job.id)
+    assert reference.status is ImportStatus.DONE and reference.rows_done == 1206
+    assert _outcome(resumed) == _outcome(reference)
+    assert await snapshot(alice) == await snapshot(bob)
+    assert len((await snapshot(alice))["articles"]) == 1200 - 1200 // 97
+
+
+async def test_a_truncated_csv_keeps_its_committed_batches_and_fails_naming_where_it_stopped(db: Runtime) -> None:
+    alice = await _user()
+    content = make_csv(800)
+    start = content.index(b"https://blog.example.org/700,")
+    cut = content[: content.index(b'"[""Author', start) + 5]  # in a quoted cell of article 700
+
+    job = await jobs.process_job(db, (await _job(db, alice, cut, ImportKind.CSV)).id)
+
+    assert job.status is ImportStatus.FAILED, job.rejected[-1:]
+    assert "line 707: the file ends in the middle of this record" in job.error_message  # record 706, after the header
+    articles = len((await snapshot(alice))["articles"])
+    assert articles == 699 - 699 // 97  # every complete record before the cut
+    assert job.rows_done == 705 and not _exists(job.file_path)
+
+
+async def test_two_csv_jobs_of_the_same_file_at_once_write_each_article_once(db: Runtime) -> None:
+    alice, bob = await _user(), await _user("bob@example.org")
+    content = make_csv(600)
+    await jobs.process_job(db, (await _job(db, bob, content, ImportKind.CSV)).id)
+    first, second = await _job(db, alice, content, ImportKind.CSV), await _job(db, alice, content, ImportKind.CSV)
+
+    await asyncio.gather(jobs.process_pending(db), jobs.process_pending(db))
+
+    ended = await ImportJob.filter(id__in=[first.id, second.id])
+    assert [job.status for job in ended] == [ImportStatus.DONE, ImportStatus.DONE]
+    state = await snapshot(alice)
+    assert state == await snapshot(bob)  # as if imported once
+    assert len(state["articles"]) == 600 - 600 // 97 and len(state["comments"]) == 60

@@ -28,15 +28,20 @@ from legadilo.app import create_app
 from legadilo.feeds.models import Feed
 from legadilo.importexport import jobs
 from legadilo.importexport.csv_format import CSV_HEADER_FIELDS
+from legadilo.importexport.csv_import import import_csv
+from legadilo.importexport.jobs import Importer
 from legadilo.importexport.models import ImportJob, ImportKind, ImportStatus
 from legadilo.importexport.uploads import imports_folder
+from legadilo.importexport.wallabag import import_wallabag
 from legadilo.runtime import Runtime
 from legadilo.settings import Settings
 from legadilo.signup.services import register_user
-from legadilo.web.importexport import ANONYMOUS_UPLOAD_BYTES, SMALL_UPLOAD_BYTES
+from legadilo.web.importexport import ANONYMOUS_UPLOAD_BYTES, KINDS, SMALL_UPLOAD_BYTES, job_outcome
 from tests.conftest import TEST_PASSWORD, csrf_from, get_csrf, log_in
+from tests.importexport.test_jobs import snapshot
 
-OPML = Path(__file__).resolve().parents[1] / "fixtures" / "opml"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+OPML = FIXTURES / "opml"
 LIMIT = 64 * 1024
 
 
@@ -472,3 +477,29 @@ async def test_an_upload_cut_off_mid_way_leaves_no_job_and_no_file(upload_app: Q
         async with served.http.get(f"{served.base}/import-export/imports/") as page:  # the server is fine
             assert page.status == 200
     assert _files_left(own_settings) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "fixture", "importer"),
+    [("csv", "csv/django_export.csv", import_csv), ("wallabag", "wallabag/export.json", import_wallabag)],
+)
+async def test_csv_and_wallabag_uploads_import_what_a_direct_import_does(
+    upload_app: Quart, own_settings: Settings, db: Runtime, kind: str, fixture: str, importer: Importer
+) -> None:
+    client = upload_app.test_client()
+    alice = await register_user("alice@example.org", TEST_PASSWORD)
+    bob = await register_user("bob@example.org", TEST_PASSWORD)
+    content = (FIXTURES / fixture).read_bytes()
+    await importer(db, bob.id, io.BytesIO(content))
+    await log_in(client, "alice@example.org")
+
+    status, location, _ = await _upload(client, kind, content, filename=Path(fixture).name)
+    await _settled(upload_app)
+
+    job = await ImportJob.get(user_id=alice.id)
+    assert status == 303 and job.status is ImportStatus.DONE, job.error_message
+    assert job.kind is KINDS[kind] and job.created_count > 0
+    assert await snapshot(alice.id) == await snapshot(bob.id)
+    assert _files_left(own_settings) == []
+    html = await (await client.get(location)).get_data(as_text=True)
+    assert "Finished." in html and f"Created articles</dt><dd>{job_outcome(job)['articles']}" in html
