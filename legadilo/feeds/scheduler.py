@@ -55,28 +55,42 @@ async def refresh_claimed(
     stop: asyncio.Event | None = None,
 ) -> RefreshReport:
     """Refresh leased sources, at most `LEGADILO_FETCH_CONCURRENCY` at a time and `LEGADILO_FETCH_PER_HOST`
-    per host. This is the per-source boundary: a crash is recorded as a failure of that source (with its
-    backoff) and never stops the others; every lease is released, stop requested or not."""
+    per host. Every lease is released, stop requested or not (see `_refresh_and_release`)."""
     report = report or RefreshReport()
     limit = asyncio.Semaphore(rt.settings.fetch.concurrency)
     hosts = HostLimits(rt.settings.fetch.per_host)
 
     async def one(source_id: int) -> None:
-        try:
-            async with limit:
-                if stop is not None and stop.is_set():
-                    return
-                report.outcomes.append(await _refresh_guarded(rt, source_id, use_cache, hosts))
-        except Exception:
-            logger.exception("could not record the refresh of source %s", source_id)
-        finally:
-            with contextlib.suppress(Exception):  # the lease expires by itself if the database is gone
-                await queries.release_lease(source_id, owner)
+        async with limit:
+            skip = stop is not None and stop.is_set()
+            await _refresh_and_release(rt, source_id, owner, use_cache, hosts, report, skip=skip)
 
     async with asyncio.TaskGroup() as group:
         for source_id in source_ids:
             group.create_task(one(source_id))
     return report
+
+
+async def _refresh_and_release(
+    rt: Runtime,
+    source_id: int,
+    owner: str,
+    use_cache: bool,
+    hosts: HostLimits,
+    report: RefreshReport,
+    *,
+    skip: bool = False,
+) -> None:
+    """The per-source boundary: a crash is recorded as a failure of that source (with its backoff) and never
+    stops the others; the lease is released in every case (`skip`: released without refreshing)."""
+    try:
+        if not skip:
+            report.outcomes.append(await _refresh_guarded(rt, source_id, use_cache, hosts))
+    except Exception:
+        logger.exception("could not record the refresh of source %s", source_id)
+    finally:
+        with contextlib.suppress(Exception):  # the lease expires by itself if the database is gone
+            await queries.release_lease(source_id, owner)
 
 
 async def _refresh_guarded(rt: Runtime, source_id: int, use_cache: bool, hosts: HostLimits) -> RefreshOutcome:
@@ -89,18 +103,42 @@ async def _refresh_guarded(rt: Runtime, source_id: int, use_cache: bool, hosts: 
 
 
 async def refresh_due(rt: Runtime, *, owner: str | None = None, stop: asyncio.Event | None = None) -> RefreshReport:
-    """One pass: claim due sources batch after batch until none is due (or `stop` is set). Batches are
-    small (the concurrency) so that leases never expire while waiting for a turn."""
+    """One pass: claim due sources until none is due (or `stop` is set), at most `LEGADILO_FETCH_CONCURRENCY`
+    refreshing at a time.
+
+    Claims are topped up as refreshes end (when half the slots are free), rather than batch after batch: a
+    batch waits for its slowest source, leaving the parse pool idle while the last ones are stored and the
+    database idle while the next batch is fetched and parsed. Claimed sources start at once, so leases never
+    expire while waiting for a turn. When nothing more is due, the running refreshes end and one last claim
+    looks again (a source may have become due meanwhile)."""
     owner = owner or worker_id()
     report = RefreshReport()
-    while stop is None or not stop.is_set():
-        now = rt.clock.now()
-        claimed = await queries.claim_due_sources(
-            owner, now, now + planning.LEASE_DURATION, rt.settings.fetch.concurrency
-        )
-        if not claimed:
-            break
-        await refresh_claimed(rt, claimed, owner, report=report, stop=stop)
+    limit = rt.settings.fetch.concurrency
+    hosts = HostLimits(rt.settings.fetch.per_host)
+    running: set[asyncio.Task[None]] = set()
+    try:
+        while stop is None or not stop.is_set():
+            room = limit - len(running)
+            if room < max(limit // 2, 1):
+                _, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                continue
+            now = rt.clock.now()
+            claimed = await queries.claim_due_sources(owner, now, now + planning.LEASE_DURATION, room)
+            running.update(
+                asyncio.create_task(_refresh_and_release(rt, source_id, owner, True, hosts, report))
+                for source_id in claimed
+            )
+            if not claimed:
+                if not running:
+                    break
+                _, running = await asyncio.wait(running)
+    except asyncio.CancelledError:  # like a task group: cancelled with the pass (each still releases its lease)
+        for task in running:
+            task.cancel()
+        raise
+    finally:
+        if running:  # a failed claim lets the running refreshes end and record their outcome
+            await asyncio.wait(running)
     return report
 
 
