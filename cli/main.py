@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import articles, db, feeds, import_jobs, importexport, jobs, serve, users
+from cli import articles, articles_io, db, feeds, import_jobs, importexport, jobs, serve, users
 
 app = typer.Typer(
     name="legadilo",
@@ -24,6 +24,8 @@ app.add_typer(feeds.app, name="feeds")
 app.add_typer(importexport.opml_app, name="opml")
 app.add_typer(articles.app, name="articles")
 app.add_typer(import_jobs.app, name="imports")
+app.add_typer(articles_io.import_app, name="import")
+app.add_typer(articles_io.export_app, name="export")
 
 
 if __name__ == "__main__":
