@@ -82,7 +82,9 @@ async def test_an_opml_job_runs_to_done_notifies_and_deletes_its_file(db: Runtim
     assert not _exists(job.file_path)
     notification = await Notification.get(user_id=alice)
     assert notification.title == "Import finished"
-    assert "created 3 feeds, 2 categories; 2 skipped, 0 invalid" in notification.content
+    assert (
+        notification.content == "OPML import of subscriptions.opml: created 3 feeds, 2 categories; 2 skipped, 0 invalid"
+    )
     assert notification.info_link == f"/import-export/imports/{job.id}/"
     assert await jobs.process_pending(db) == []  # nothing due any more
 
@@ -103,7 +105,9 @@ async def test_a_bad_file_fails_with_one_clear_line_and_writes_nothing(db: Runti
     assert await Feed.all().count() == 0 and await FeedCategory.all().count() == 0
     assert not _exists(job.file_path)
     notification = await Notification.get(user_id=alice)
-    assert notification.title == "Import failed" and message in notification.content
+    assert notification.title == "Import failed"
+    assert notification.content.startswith("OPML import of subscriptions.opml failed: ")
+    assert message in notification.content and "before that" not in notification.content
 
 
 async def test_a_missing_file_fails_the_job(db: Runtime) -> None:
@@ -200,6 +204,23 @@ async def test_an_opml_job_killed_after_its_batch_resumes_without_writing_twice(
     assert resumed.checkpoint is not None and resumed.checkpoint["created"] == {"feeds": 3, "categories": 2}
     assert await Feed.filter(user_id=alice).count() == 3
     assert await Notification.filter(user_id=alice).count() == 1
+
+
+async def test_an_opml_job_writes_its_feeds_in_the_transaction_of_its_checkpoint(
+    db: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice = await _user()
+    job = await _job(db, alice, (FIXTURES / "ttrss.opml").read_bytes())
+
+    async def killed(*args: object, **kwargs: object) -> bool:
+        raise _Killed
+
+    monkeypatch.setattr(job_store, "save_progress", killed)
+    with pytest.raises(_Killed):
+        await jobs.process_job(db, job.id)
+
+    assert (await ImportJob.get(id=job.id)).rows_done == 0
+    assert await Feed.all().count() == 0 and await FeedCategory.all().count() == 0  # rolled back with it
 
 
 # --- the job machinery with a batched importer (two records per batch), as the CSV and Wallabag ones are -----
