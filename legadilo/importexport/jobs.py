@@ -16,10 +16,10 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from pathlib import Path
-from typing import IO, Any, Protocol, TypeVar, cast
+from typing import IO, Any, TypeVar, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
@@ -27,10 +27,10 @@ from tortoise.transactions import in_transaction
 from legadilo.core.errors import DomainError, InvalidInput, NotFound
 from legadilo.db import as_database_unavailable
 from legadilo.feeds.scheduler import worker_id
-from legadilo.importexport import csv_import, services, wallabag
 from legadilo.importexport import job_store as store
+from legadilo.importexport.importers import importer_for
 from legadilo.importexport.models import ImportJob, ImportKind, ImportStatus
-from legadilo.importexport.reports import Checkpoint, CountingReader, ImportReport, ProgressCallback
+from legadilo.importexport.reports import ImportReport
 from legadilo.importexport.uploads import imports_folder, orphan_files
 from legadilo.runtime import Runtime
 
@@ -45,67 +45,8 @@ UNFINISHED = (ImportStatus.PENDING, ImportStatus.RUNNING)
 JobProgress = Callable[[ImportJob, ImportReport], None]
 
 
-class Importer(Protocol):
-    """The shared importer signature (see legadilo.importexport.reports)."""
-
-    def __call__(
-        self,
-        rt: Runtime,
-        user_id: int,
-        source: IO[bytes],
-        *,
-        resume_after: int = 0,
-        report: ImportReport | None = None,
-        checkpoint: Checkpoint | None = None,
-        on_progress: ProgressCallback | None = None,
-    ) -> Awaitable[ImportReport]: ...
-
-
 class JobLost(Exception):
     """This process no longer owns the job: cancelled, or taken over after its lease expired."""
-
-
-async def import_opml_report(
-    rt: Runtime,
-    user_id: int,
-    source: IO[bytes],
-    *,
-    resume_after: int = 0,
-    report: ImportReport | None = None,
-    checkpoint: Checkpoint | None = None,
-    on_progress: ProgressCallback | None = None,
-) -> ImportReport:
-    """OPML with the shared importer signature. OPML files are small: the whole file is one batch, written in
-    one transaction with its checkpoint; a job that resumes after that batch has nothing left to write."""
-    if resume_after > 0 and report is not None:
-        return report
-    report = ImportReport(kind="opml")
-    counted = CountingReader(source)
-    async with in_transaction() as connection:  # import_opml's own transaction nests in this one
-        summary = await services.import_opml(rt, user_id, cast(IO[bytes], counted))
-        report.add_created("feeds", summary.feeds_created)
-        report.add_created("categories", summary.categories_created)
-        for row in summary.skipped:
-            report.skip(row.line, row.url, row.reason)
-        for row in summary.invalid:
-            report.reject(row.line, row.url, row.reason)
-        report.rejected.sort(key=lambda row: row.line)
-        report.notes.extend(summary.notes)
-        report.rows_done = summary.feeds_created + report.skipped + report.invalid
-        report.bytes_read = counted.count
-        if checkpoint is not None:
-            await checkpoint(connection, report)
-    if on_progress is not None:
-        on_progress(report)
-    return report
-
-
-def importer_for(kind: ImportKind) -> Importer:
-    if kind is ImportKind.OPML:
-        return import_opml_report
-    if kind is ImportKind.CSV:
-        return csv_import.import_csv
-    return wallabag.import_wallabag
 
 
 # --- creating, reading, cancelling ----------------------------------------------------------------------

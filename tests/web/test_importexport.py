@@ -29,7 +29,7 @@ from legadilo.feeds.models import Feed
 from legadilo.importexport import jobs
 from legadilo.importexport.csv_format import CSV_HEADER_FIELDS
 from legadilo.importexport.csv_import import import_csv
-from legadilo.importexport.jobs import Importer
+from legadilo.importexport.importers import Importer
 from legadilo.importexport.models import ImportJob, ImportKind, ImportStatus
 from legadilo.importexport.uploads import imports_folder
 from legadilo.importexport.wallabag import import_wallabag
