@@ -18,6 +18,7 @@ from legadilo.core.errors import DomainError
 from legadilo.importexport.csv_export import export_csv
 from legadilo.importexport.csv_import import import_csv
 from legadilo.importexport.reports import ImportReport, ProgressCallback
+from legadilo.importexport.wallabag import import_wallabag
 from legadilo.runtime import Runtime
 
 import_app = typer.Typer(
@@ -65,6 +66,16 @@ def import_csv_command(
 ) -> None:
     """Import articles, feeds, categories, groups, tags and comments from a Legadilo CSV file."""
     _import(import_csv, "CSV import", file, user, as_json)
+
+
+@import_app.command("wallabag")
+def import_wallabag_command(
+    file: str = typer.Argument(..., help=_FILE_HELP),
+    user: str = typer.Option(..., "--user", help=_USER_HELP),
+    as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
+) -> None:
+    """Import the articles of a Wallabag JSON export (tags, read and starred states, annotations)."""
+    _import(import_wallabag, "Wallabag import", file, user, as_json)
 
 
 class _Output:

@@ -106,6 +106,40 @@ async def test_import_csv_with_a_json_report_then_a_table_from_stdin(cli: Cli, t
     assert await Article.filter(user__email="bob@example.org").count() == 3
 
 
+async def test_import_wallabag(cli: Cli, tmp_path: Path) -> None:
+    await users("alice@example.org")
+    entries = [
+        {
+            "id": 1,
+            "title": "Saved page",
+            "url": "https://blog.example.org/post",
+            "content": "<p>Hello</p>",
+            "is_archived": 1,
+            "is_starred": 1,
+            "tags": ["later"],
+            "created_at": "2024-01-05T10:00:00+01:00",
+            "updated_at": "2024-01-06T10:00:00+01:00",
+            "language": "en",
+        },
+        {"id": 2, "title": "No URL"},
+    ]
+    path = tmp_path / "wallabag.json"
+    path.write_text(json.dumps(entries), encoding="utf-8")
+
+    result = cli("import", "wallabag", str(path), "--user", "alice@example.org", "--json")
+
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["created"].get("articles"), report["invalid"]) == (1, 1)
+    saved = await Article.get(user__email="alice@example.org")
+    assert (saved.url, saved.title, saved.is_favorite, saved.read_at is not None) == (
+        "https://blog.example.org/post",
+        "Saved page",
+        True,
+        True,
+    )
+
+
 async def test_truncated_file_keeps_the_committed_batches_and_says_where_it_stopped(cli: Cli, tmp_path: Path) -> None:
     await users("alice@example.org")
     text = csv_text([article(n) for n in range(1, 1201)])
@@ -176,6 +210,10 @@ async def test_errors_are_one_line_and_write_nothing(cli: Cli, tmp_path: Path) -
     assert_one_line_error(imported("csv", str(tmp_path)), "cannot read")
     assert_one_line_error(imported("csv", str(OPML)), "not a Legadilo CSV file")
     assert_one_line_error(imported("csv", "-", stdin=""), "empty")
+    assert_one_line_error(imported("wallabag", str(tmp_path)), "cannot read")
+    assert_one_line_error(imported("wallabag", str(not_json)), "not a Wallabag export")
+    assert_one_line_error(imported("wallabag", "-", stdin=""), "empty")
+    assert_one_line_error(imported("wallabag", "-", stdin='[{"url": "https://example.org/a", "title": '), "entry")
     assert_one_line_error(cli("import", "csv", str(not_json), "--user", "nobody@example.org"), "nobody@example.org")
     assert_one_line_error(cli("import", "csv", str(not_json), "--user", "not an email"), "email")
     assert_one_line_error(exported("--since", "yesterday"), "invalid --since")
