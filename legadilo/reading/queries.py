@@ -1,4 +1,8 @@
-"""Reads and writes of the reading domain. `user_id` always explicit."""
+"""Reads and writes of the reading domain. `user_id` always explicit.
+
+`reading_list_filter` is the ORM form (a Tortoise `Q`) of a reading list's filters; `list_queries.filter_sql`
+is its SQL form, with the same meaning (a test keeps them equal).
+"""
 
 from __future__ import annotations
 
@@ -109,16 +113,6 @@ async def reading_list_filter(reading_list: ReadingList, *, now: datetime) -> Q:
 def sorted_articles(condition: Q, direction: OrderDirection) -> QuerySet[Article]:
     sign = "-" if direction == OrderDirection.DESC else ""
     return Article.filter(condition).annotate(sort_date=RawSQL(SORT_DATE_SQL)).order_by(f"{sign}sort_date", f"{sign}id")
-
-
-async def list_articles_of_reading_list(
-    reading_list: ReadingList, *, now: datetime, limit: int
-) -> tuple[list[Article], int]:
-    """The first `limit` articles of a list in its order, and how many it holds in all."""
-    condition = await reading_list_filter(reading_list, now=now)
-    articles = await sorted_articles(condition, reading_list.order_direction).limit(limit).select_related("main_feed")
-    total = await Article.filter(condition).count() if len(articles) == limit else len(articles)
-    return articles, total
 
 
 async def get_or_create_tags(user_id: int, titles: Sequence[str]) -> list[Tag]:

@@ -1,4 +1,5 @@
-"""Reading use cases available so far: the default reading lists of a new account, and the list page."""
+"""Reading use cases: the default reading lists of a new account, a list's page with the unread counts of
+every list, mark a whole list as read, and the data of an article's page."""
 
 from __future__ import annotations
 
@@ -6,16 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from legadilo.accounts.models import UserSettings
-from legadilo.core.errors import NotFound
+from legadilo.core.errors import InvalidInput, NotFound
 from legadilo.core.text import slugify
-from legadilo.reading import queries
+from legadilo.reading import list_queries, queries
+from legadilo.reading.list_queries import ArticleCard, ArticleRef, ListCounters, ListFilter, SortKey
 from legadilo.reading.models import (
     Article,
+    Comment,
     FavoriteStatus,
     ForLaterStatus,
     MaxAgeUnit,
     ReadingList,
+    ReadingListTag,
     ReadStatus,
+    Tag,
 )
 
 
@@ -70,34 +75,137 @@ async def create_default_reading_lists(user_id: int) -> list[ReadingList]:
     return await queries.list_reading_lists(user_id)
 
 
+PAGE_SIZE = 100  # articles per page; the "load more" link continues after the last one
+
+
 @dataclass(frozen=True)
 class ReadingListPage:
+    """A page of a list. `total` is given only when it costs nothing (see `show_reading_list`)."""
+
     reading_list: ReadingList
     reading_lists: list[ReadingList]
-    articles: list[Article]
-    total: int
+    unread_counts: dict[int, int]
+    articles: list[ArticleCard]
+    next_cursor: str | None
+    total: int | None
     timezone: str
 
+    @property
+    def unread(self) -> int:
+        return self.unread_counts.get(self.reading_list.id, 0)
 
-async def show_reading_list(user_id: int, slug: str | None, *, now: datetime, limit: int = 100) -> ReadingListPage:
-    """The articles of a list (the default one when `slug` is None), newest first by default.
+
+async def show_reading_list(
+    user_id: int, slug: str | None, *, now: datetime, after: str | None = None, limit: int = PAGE_SIZE
+) -> ReadingListPage:
+    """A page of a list (the default one when `slug` is None) in its order, after the cursor `after`.
+
+    Six queries whatever the number of articles and lists: the lists and their tags, the unread counts of
+    every list (one statement), the page (limit + 1 rows, keyset), the page's tags, the reader's timezone.
+    The list's total is not counted (that would scan every matching article on each page view): it is
+    known for free when the whole list fits in the first page, or when the list shows only unread articles
+    (it is then its unread count); otherwise it is None and the page shows the list's unread count.
 
     Raises:
         NotFound: no list with that slug for this user, or no default list.
+        InvalidInput: a malformed cursor, or a page size outside 1..PAGE_SIZE.
     """
-    reading_lists = await queries.list_reading_lists(user_id)
-    chosen = next(
-        (rl for rl in reading_lists if (rl.slug == slug if slug is not None else rl.is_default)),
-        None,
-    )
+    if not 1 <= limit <= PAGE_SIZE:
+        raise InvalidInput(f"a page holds 1 to {PAGE_SIZE} articles")
+    cursor = SortKey.decode(after) if after else None
+    lists = await list_queries.load_list_filters(user_id)
+    chosen = next(((rl, spec) for rl, spec in lists if (rl.slug == slug if slug is not None else rl.is_default)), None)
     if chosen is None:
         raise NotFound("no such reading list" if slug is not None else "this account has no default reading list")
-    articles, total = await queries.list_articles_of_reading_list(chosen, now=now, limit=limit)
+    reading_list, spec = chosen
+    counters = await list_queries.count_unread(user_id, [(rl.id, f) for rl, f in lists], now=now)
+    articles, next_key = await list_queries.page_of_list(
+        user_id, spec, reading_list.order_direction, now=now, after=cursor, limit=limit
+    )
+    total = None
+    if cursor is None and next_key is None:
+        total = len(articles)
+    elif spec.read_status == ReadStatus.ONLY_UNREAD:
+        total = counters.unread[reading_list.id]
     user_settings = await UserSettings.get(user_id=user_id)
     return ReadingListPage(
-        reading_list=chosen,
-        reading_lists=reading_lists,
+        reading_list=reading_list,
+        reading_lists=[rl for rl, _ in lists],
+        unread_counts=counters.unread,
         articles=articles,
+        next_cursor=next_key.encode() if next_key else None,
         total=total,
         timezone=user_settings.timezone,
     )
+
+
+async def _list_of(user_id: int, list_id: int) -> tuple[ReadingList, list[tuple[ReadingList, ListFilter]]]:
+    lists = await list_queries.load_list_filters(user_id)
+    chosen = next((rl for rl, _ in lists if rl.id == list_id), None)
+    if chosen is None:
+        raise NotFound(f"no reading list {list_id} for this user")
+    return chosen, lists
+
+
+async def unread_counters(user_id: int, *, now: datetime, article_id: int | None = None) -> ListCounters:
+    """The unread count of every list of the user (and the lists holding `article_id`): three queries."""
+    lists = await list_queries.load_list_filters(user_id)
+    return await list_queries.count_unread(user_id, [(rl.id, f) for rl, f in lists], now=now, article_id=article_id)
+
+
+@dataclass(frozen=True)
+class MarkedAsRead:
+    marked: int
+    counters: ListCounters
+
+
+async def mark_reading_list_as_read(user_id: int, list_id: int, *, now: datetime) -> MarkedAsRead:
+    """Mark every unread article of a list as read (all of them, not only a page), in one UPDATE.
+
+    Raises:
+        NotFound: no such list for this user.
+    """
+    reading_list, lists = await _list_of(user_id, list_id)
+    spec = next(f for rl, f in lists if rl.id == reading_list.id)
+    marked = await list_queries.mark_list_as_read(user_id, spec, now=now)
+    counters = await list_queries.count_unread(user_id, [(rl.id, f) for rl, f in lists], now=now)
+    return MarkedAsRead(marked, counters)
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """The details page: the article (its main feed and group loaded), tags, comments, and the previous and
+    next articles of the list it was opened from (None at either end, or without a list)."""
+
+    article: Article
+    tags: list[Tag]
+    comments: list[Comment]
+    reading_list: ReadingList | None
+    previous: ArticleRef | None
+    next: ArticleRef | None
+    timezone: str
+
+
+async def show_article(user_id: int, article_id: int, *, now: datetime, list_slug: str | None = None) -> ArticlePage:
+    """An article with everything its page shows. An unknown `list_slug` (a list renamed since) only drops
+    the previous/next links.
+
+    Raises:
+        NotFound: no such article for this user.
+    """
+    article = await Article.get_or_none(id=article_id, user_id=user_id).select_related("main_feed", "group")
+    if article is None:
+        raise NotFound(f"no article {article_id} for this user")
+    tags = await Tag.filter(article_tags__article_id=article.id).order_by("title", "id")
+    comments = await Comment.filter(article_id=article.id).order_by("created_at", "id")
+    reading_list, previous, following = None, None, None
+    if list_slug is not None:
+        reading_list = await ReadingList.get_or_none(user_id=user_id, slug=list_slug)
+    if reading_list is not None:
+        tag_rows = await ReadingListTag.filter(reading_list_id=reading_list.id).values_list("tag_id", "filter_type")
+        key = SortKey(article.updated_at or article.published_at or article.obj_created_at, article.id)
+        previous, following = await list_queries.neighbours_in_list(
+            user_id, ListFilter.of(reading_list, tag_rows), reading_list.order_direction, key, now=now
+        )
+    user_settings = await UserSettings.get(user_id=user_id)
+    return ArticlePage(article, tags, comments, reading_list, previous, following, user_settings.timezone)

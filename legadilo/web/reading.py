@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quart import Blueprint, render_template
+from quart import Blueprint, render_template, request
 from quart.typing import ResponseReturnValue
 
 from legadilo.reading import services as reading
@@ -19,6 +19,7 @@ NO_STORE = {"Cache-Control": "no-cache, no-store, must-revalidate, max-age=0"}
 @login_required
 async def show_reading_list(slug: str | None = None) -> ResponseReturnValue:
     user = require_user()
-    page = await reading.show_reading_list(user.id, slug, now=runtime().clock.now())
+    after = request.args.get("after") or None
+    page = await reading.show_reading_list(user.id, slug, now=runtime().clock.now(), after=after)
     html = await render_template("reading/show_reading_list.html", page=page, user=user)
     return html, 200, NO_STORE

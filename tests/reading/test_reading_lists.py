@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,6 +12,7 @@ from quart.typing import TestClientProtocol as QuartClient
 
 from legadilo.accounts.models import UserSettings
 from legadilo.core.errors import NotFound
+from legadilo.reading.list_queries import ListFilter, page_of_list
 from legadilo.reading.models import (
     Article,
     ArticleTag,
@@ -22,13 +25,14 @@ from legadilo.reading.models import (
     TagFilterType,
     TagOperator,
 )
-from legadilo.reading.queries import list_articles_of_reading_list, max_age_cutoff, subtract_months
+from legadilo.reading.queries import max_age_cutoff, reading_list_filter, sorted_articles, subtract_months
 from legadilo.reading.services import show_reading_list
 from legadilo.runtime import Runtime
 from legadilo.signup.services import register_user
 from tests.conftest import TEST_PASSWORD, log_in
 
 NOW = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
 
 
 @pytest.mark.parametrize(
@@ -65,9 +69,22 @@ async def _article(user_id: int, slug: str, **fields: Any) -> Article:
 
 
 async def _titles(reading_list: ReadingList) -> list[str]:
-    articles, total = await list_articles_of_reading_list(reading_list, now=NOW, limit=100)
-    assert total == len(articles)
-    return [article.title for article in articles]
+    """The list's articles in order, through the SQL form of its filters (the page), checked against the
+    ORM form (`reading_list_filter`): both must select and order the same articles."""
+    tag_rows = await ReadingListTag.filter(reading_list_id=reading_list.id).values_list("tag_id", "filter_type")
+    spec = ListFilter.of(reading_list, tag_rows)
+    cards, next_key = await page_of_list(
+        reading_list.user_id,  # type: ignore[attr-defined]
+        spec,
+        reading_list.order_direction,
+        now=NOW,
+        after=None,
+        limit=100,
+    )
+    assert next_key is None
+    orm = await sorted_articles(await reading_list_filter(reading_list, now=NOW), reading_list.order_direction)
+    assert [card.id for card in cards] == [article.id for article in orm]
+    return [card.title for card in cards]
 
 
 async def test_default_lists_filter_by_status_age_and_sort_newest_first(db: Runtime) -> None:
@@ -170,3 +187,26 @@ async def test_the_list_page_shows_articles_in_the_readers_timezone_and_escapes_
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "1 article" in html
+
+
+async def test_the_list_page_loads_more_without_javascript_and_refuses_a_bad_cursor(
+    client: QuartClient, db: Runtime
+) -> None:
+    user = await register_user("alice@example.org", TEST_PASSWORD)
+    await Article.bulk_create(
+        [
+            Article(user_id=user.id, url=f"https://example.org/{n}", title=f"story {n:03}", published_at=NOW - n * DAY)
+            for n in range(101)
+        ]
+    )
+    await log_in(client, "alice@example.org")
+
+    first = await (await client.get("/reading/lists/all-articles/")).get_data(as_text=True)
+    match = re.search(r'<a href="(/reading/lists/all-articles/\?after=[^"]+)">Load more</a>', first)
+    assert match is not None
+    second = await (await client.get(html.unescape(match.group(1)))).get_data(as_text=True)
+    bad = await client.get("/reading/lists/all-articles/?after=not-a-cursor")
+
+    assert "story 099" in first and "story 100" not in first
+    assert "story 100" in second and "story 099" not in second and "Load more" not in second
+    assert bad.status_code == 400
