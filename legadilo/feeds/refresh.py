@@ -10,13 +10,14 @@ crashes included, so that a source is never retried in a loop.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import time
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -25,7 +26,7 @@ from tortoise.transactions import in_transaction
 from legadilo.accounts.models import Notification
 from legadilo.feeds import planning, queries
 from legadilo.feeds.hosts import HostLimits
-from legadilo.feeds.models import Feed, FeedSource, FeedUpdate, FetchOutcome, UpdateStatus
+from legadilo.feeds.models import Feed, FeedSource, FeedUpdate, FetchOutcome, RefreshDelay, UpdateStatus
 from legadilo.feeds.store import StoreResult, store_entries
 from legadilo.fetching.fetch import fetch_url
 from legadilo.fetching.types import Fetched, FetchError, NotModified, RateLimited, Validators
@@ -72,6 +73,54 @@ class Failure:
         return cls(f"{type(error).__name__}: {error.message}")
 
 
+class SourceRef(Protocol):
+    """What recording an attempt needs of its source (a `FeedSource`, or the `SourceState` a refresh read)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def url(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """What a refresh reads of its source before fetching, in one query: validators, the last body's hash,
+    and its enabled subscriptions (their number for the User-Agent, their schedules for the next check)."""
+
+    id: int
+    url: str
+    etag: str
+    last_modified: str
+    body_hash: str
+    subscribers: int
+    schedule: tuple[planning.Subscriber, ...]
+
+
+_SOURCE_STATE = """
+SELECT s.id, s.url, s.etag, s.last_modified, s.body_hash, count(f.id) AS subscribers,
+       COALESCE(array_agg(f.refresh_delay::text ORDER BY f.id) FILTER (WHERE us.user_id IS NOT NULL), '{}') AS delays,
+       COALESCE(array_agg(us.timezone::text ORDER BY f.id) FILTER (WHERE us.user_id IS NOT NULL), '{}') AS zones
+FROM feed_source s
+LEFT JOIN feed f ON f.source_id = s.id AND f.disabled_at IS NULL
+LEFT JOIN user_settings us ON us.user_id = f.user_id
+WHERE s.id = $1
+GROUP BY s.id"""
+
+
+async def read_source_state(source_id: int) -> SourceState | None:
+    rows = await Tortoise.get_connection("default").execute_query_dict(_SOURCE_STATE, [source_id])
+    if not rows:
+        return None
+    row = rows[0]
+    schedule = tuple(
+        planning.Subscriber(RefreshDelay(delay), zone) for delay, zone in zip(row["delays"], row["zones"], strict=True)
+    )
+    return SourceState(
+        row["id"], row["url"], row["etag"], row["last_modified"], row["body_hash"], row["subscribers"], schedule
+    )
+
+
 async def fetch_feed(
     rt: Runtime, url: str, *, validators: Validators | None, subscribers: int, hosts: HostLimits | None = None
 ) -> Fetched | NotModified:
@@ -106,23 +155,25 @@ async def parse_in_pool(rt: Runtime, fetched: Fetched) -> ParsedFeed:
 
 
 async def refresh_source(
-    rt: Runtime, source_id: int, *, use_cache: bool = True, hosts: HostLimits | None = None
+    rt: Runtime, source_id: int, *, use_cache: bool = True, hosts: HostLimits | None = None, owner: str = ""
 ) -> RefreshOutcome:
-    """Refresh one source: fetch → parse → store → schedule (see the module docstring)."""
-    source = await FeedSource.get(id=source_id)
+    """Refresh one source: fetch → parse → store → schedule (see the module docstring). Recording the
+    attempt also ends `owner`'s lease on the source (in the same statement)."""
     started = time.monotonic()
+    source = await read_source_state(source_id)
+    if source is None:  # unsubscribed by everybody (and cleaned up) since it was claimed
+        return RefreshOutcome(source_id, "", UpdateStatus.FAILURE, error="the source no longer exists")
     validators = Validators(source.etag, source.last_modified) if use_cache else None
-    subscribers = await queries.count_subscribers(source_id)
     try:
-        fetched = await fetch_feed(rt, source.url, validators=validators, subscribers=subscribers, hosts=hosts)
+        fetched = await fetch_feed(rt, source.url, validators=validators, subscribers=source.subscribers, hosts=hosts)
         if isinstance(fetched, NotModified) or (use_cache and fetched.body_hash == source.body_hash):
-            return await _record_unchanged(rt, source, fetched, started)
+            return await _record_unchanged(rt, source, fetched, started, owner)
         parsed = await parse_in_pool(rt, fetched)
     except (FetchError, ParseError) as error:
-        return await record_failure(rt, source.id, Failure.of(error), started)
+        return await record_failure(rt, source.id, Failure.of(error), started, owner=owner)
     async with in_transaction() as conn:
         result, schedule = await store_parsed(rt, conn, source.id, parsed)
-        return await record_success(rt, source, fetched, parsed, result, schedule, started)
+        return await record_success(rt, source, fetched, parsed, result, schedule, started, owner=owner)
 
 
 async def store_parsed(
@@ -147,81 +198,101 @@ async def _next_check(
     return planning.next_check_at(schedule, check, now, random.random())  # noqa: S311 - jitter, not security
 
 
+# Recording an attempt: its FeedUpdate row, the source's new state and next check, and the end of the lease
+# of `owner` (a NULL owner, for a subscribe, leaves leases alone), in one statement.
+_RECORD_SUCCESS = """
+WITH attempt AS (
+    INSERT INTO feed_update (source_id, status, http_status, error_message, technical_debug_data, etag, last_modified,
+        new_entries, updated_entries, ignored_entry_keys, duration_ms, created_at)
+    VALUES ($1, 'SUCCESS', $2, '', NULL, $3, $4, $5, $6, $7::jsonb, $8, $9)
+)
+UPDATE feed_source SET etag = $3, last_modified = $4, body_hash = $10, last_checked_at = $11, last_outcome = 'SUCCESS',
+    last_error = '', error_streak = 0, first_error_at = NULL, retry_after_until = NULL, next_check_at = $12,
+    lease_owner = CASE WHEN lease_owner = $13 THEN '' ELSE lease_owner END,
+    leased_until = CASE WHEN lease_owner = $13 THEN NULL ELSE leased_until END
+WHERE id = $1"""
+# The entries of the last parse are still in the feed: they count as seen (republication is about entries
+# that were gone for a year, not about a feed that did not change for a year).
+_RECORD_UNCHANGED = """
+WITH attempt AS (
+    INSERT INTO feed_update (source_id, status, http_status, error_message, technical_debug_data, etag, last_modified,
+        new_entries, updated_entries, ignored_entry_keys, duration_ms, created_at)
+    VALUES ($1, 'NOT_MODIFIED', $2, '', NULL, $3, $4, 0, 0, '[]'::jsonb, $5, $6)
+), seen AS (
+    UPDATE feed_entry SET last_seen_at = $7 WHERE source_id = $1
+       AND last_seen_at = (SELECT max(last_seen_at) FROM feed_entry WHERE source_id = $1)
+)
+UPDATE feed_source SET etag = $3, last_modified = $4, last_checked_at = $7, last_outcome = 'NOT_MODIFIED',
+    last_error = '', error_streak = 0, first_error_at = NULL, retry_after_until = NULL, next_check_at = $8,
+    lease_owner = CASE WHEN lease_owner = $9 THEN '' ELSE lease_owner END,
+    leased_until = CASE WHEN lease_owner = $9 THEN NULL ELSE leased_until END
+WHERE id = $1"""
+
+
 async def record_success(
     rt: Runtime,
-    source: FeedSource,
+    source: SourceRef,
     fetched: Fetched,
     parsed: ParsedFeed,
     result: StoreResult,
     schedule: list[planning.Subscriber],
     started: float,
+    *,
+    owner: str = "",
 ) -> RefreshOutcome:
+    """Inside the storing transaction: the attempt, the source's state and next check (and the lease's end)."""
     now = rt.clock.now()
     check = planning.CheckResult(False, 0, ttl_minutes=parsed.ttl_minutes, max_age_seconds=fetched.max_age_seconds)
-    await FeedUpdate.create(
-        source_id=source.id,
-        status=UpdateStatus.SUCCESS,
-        http_status=fetched.status,
-        etag=fetched.validators.etag[:1024],
-        last_modified=fetched.validators.last_modified[:128],
-        new_entries=result.new_articles,
-        updated_entries=result.updated_articles,
-        ignored_entry_keys=list(result.ignored_keys),
-        duration_ms=_elapsed_ms(started),
-    )
-    await FeedSource.filter(id=source.id).update(
-        etag=fetched.validators.etag[:1024],
-        last_modified=fetched.validators.last_modified[:128],
-        body_hash=fetched.body_hash,
-        **_healthy_state(now, FetchOutcome.SUCCESS),
-        next_check_at=await _next_check(source.id, check, now, schedule),
+    etag, last_modified = fetched.validators.etag[:1024], fetched.validators.last_modified[:128]
+    await Tortoise.get_connection("default").execute_query(
+        _RECORD_SUCCESS,
+        [
+            source.id,
+            fetched.status,
+            etag,
+            last_modified,
+            result.new_articles,
+            result.updated_articles,
+            json.dumps(list(result.ignored_keys)),
+            _elapsed_ms(started),
+            datetime.now(UTC),  # what the model's auto_now_add would set
+            fetched.body_hash,
+            now,
+            await _next_check(source.id, check, now, schedule),
+            owner or None,
+        ],
     )
     return RefreshOutcome(source.id, source.url, UpdateStatus.SUCCESS, result.new_articles, result.updated_articles)
 
 
-def _healthy_state(now: datetime, outcome: FetchOutcome) -> dict[str, object]:
-    return {
-        "last_checked_at": now,
-        "last_outcome": outcome,
-        "last_error": "",
-        "error_streak": 0,
-        "first_error_at": None,
-        "retry_after_until": None,
-    }
-
-
 async def _record_unchanged(
-    rt: Runtime, source: FeedSource, fetched: Fetched | NotModified, started: float
+    rt: Runtime, source: SourceState, fetched: Fetched | NotModified, started: float, owner: str
 ) -> RefreshOutcome:
     now = rt.clock.now()
     check = planning.CheckResult(False, 0, max_age_seconds=fetched.max_age_seconds)
     validators = fetched.validators or Validators(source.etag, source.last_modified)
-    await FeedUpdate.create(
-        source_id=source.id,
-        status=UpdateStatus.NOT_MODIFIED,
-        http_status=fetched.status if isinstance(fetched, Fetched) else 304,
-        etag=validators.etag[:1024],
-        last_modified=validators.last_modified[:128],
-        duration_ms=_elapsed_ms(started),
-    )
-    # The entries of the last parse are still in the feed: they count as seen (republication is about
-    # entries that were gone for a year, not about a feed that did not change for a year).
     await Tortoise.get_connection("default").execute_query(
-        """UPDATE feed_entry SET last_seen_at = $2 WHERE source_id = $1
-           AND last_seen_at = (SELECT max(last_seen_at) FROM feed_entry WHERE source_id = $1)""",
-        [source.id, now],
-    )
-    await FeedSource.filter(id=source.id).update(
-        etag=validators.etag[:1024],
-        last_modified=validators.last_modified[:128],
-        **_healthy_state(now, FetchOutcome.NOT_MODIFIED),
-        next_check_at=await _next_check(source.id, check, now),
+        _RECORD_UNCHANGED,
+        [
+            source.id,
+            fetched.status if isinstance(fetched, Fetched) else 304,
+            validators.etag[:1024],
+            validators.last_modified[:128],
+            _elapsed_ms(started),
+            datetime.now(UTC),
+            now,
+            await _next_check(source.id, check, now, list(source.schedule)),
+            owner or None,
+        ],
     )
     return RefreshOutcome(source.id, source.url, UpdateStatus.NOT_MODIFIED)
 
 
-async def record_failure(rt: Runtime, source_id: int, failure: Failure, started: float) -> RefreshOutcome:
-    """Record a failed attempt (fetch, parse, or a crash): backoff, and disable exhausted subscriptions."""
+async def record_failure(
+    rt: Runtime, source_id: int, failure: Failure, started: float, *, owner: str = ""
+) -> RefreshOutcome:
+    """Record a failed attempt (fetch, parse, or a crash): backoff, and disable exhausted subscriptions; end
+    `owner`'s lease on the source."""
     now = rt.clock.now()
     source = await FeedSource.get_or_none(id=source_id)
     if source is None:  # unsubscribed by everybody (and cleaned up) meanwhile: nothing to record
@@ -248,6 +319,8 @@ async def record_failure(rt: Runtime, source_id: int, failure: Failure, started:
         retry_after_until=(now + timedelta(seconds=retry_after)) if retry_after else None,
         next_check_at=await _next_check(source.id, check, now),
     )
+    if owner:
+        await FeedSource.filter(id=source.id, lease_owner=owner).update(lease_owner="", leased_until=None)
     if counted and first_error_at is not None:
         feeds = await queries.enabled_feeds(source.id)
         await _disable_exhausted(feeds, first_error_at, streak, now)

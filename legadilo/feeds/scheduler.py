@@ -82,24 +82,31 @@ async def _refresh_and_release(
     skip: bool = False,
 ) -> None:
     """The per-source boundary: a crash is recorded as a failure of that source (with its backoff) and never
-    stops the others; the lease is released in every case (`skip`: released without refreshing)."""
+    stops the others. Recording the outcome ends the lease; when nothing could be recorded (the database is
+    gone, the pass was cancelled, `skip`), the lease is released here."""
+    recorded = False
     try:
         if not skip:
-            report.outcomes.append(await _refresh_guarded(rt, source_id, use_cache, hosts))
+            report.outcomes.append(await _refresh_guarded(rt, source_id, owner, use_cache, hosts))
+            recorded = True
     except Exception:
         logger.exception("could not record the refresh of source %s", source_id)
     finally:
-        with contextlib.suppress(Exception):  # the lease expires by itself if the database is gone
-            await queries.release_lease(source_id, owner)
+        if not recorded:
+            with contextlib.suppress(Exception):  # the lease expires by itself if the database is gone
+                await queries.release_lease(source_id, owner)
 
 
-async def _refresh_guarded(rt: Runtime, source_id: int, use_cache: bool, hosts: HostLimits) -> RefreshOutcome:
+async def _refresh_guarded(
+    rt: Runtime, source_id: int, owner: str, use_cache: bool, hosts: HostLimits
+) -> RefreshOutcome:
     started = time.monotonic()
     try:
-        return await refresh_source(rt, source_id, use_cache=use_cache, hosts=hosts)
+        return await refresh_source(rt, source_id, use_cache=use_cache, hosts=hosts, owner=owner)
     except Exception as exc:
         logger.exception("refresh of source %s crashed", source_id)
-        return await record_failure(rt, source_id, Failure(f"internal error: {type(exc).__name__}: {exc}"), started)
+        failure = Failure(f"internal error: {type(exc).__name__}: {exc}")
+        return await record_failure(rt, source_id, failure, started, owner=owner)
 
 
 async def refresh_due(rt: Runtime, *, owner: str | None = None, stop: asyncio.Event | None = None) -> RefreshReport:

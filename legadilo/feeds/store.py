@@ -49,7 +49,11 @@ class StoreResult:
 async def store_entries(
     conn: BaseDBAsyncClient, source_id: int, entries: Sequence[ParsedEntry], subs: Sequence[Subscription], now: datetime
 ) -> StoreResult:
-    """Write a parsed source: entries, new articles for every subscriber, updates, links."""
+    """Write a parsed source: entries, new articles for every subscriber, updates, links.
+
+    Three statements in the common case (entries, what the subscribers know of them, the new articles with
+    their links and tags); the rarer cases (tombstoned URLs, articles a user already had, changed, moved or
+    republished entries) add theirs."""
     entries = [entry for entry in entries if len(entry.url) <= MAX_URL]
     if not entries:
         return StoreResult(0, 0, ())
@@ -57,37 +61,38 @@ async def store_entries(
     keys = list(by_key)
     changed, republished = await _upsert_source_entries(conn, source_id, entries, now)
     feed_ids = [sub.feed_id for sub in subs]
-    known = await _known_links(conn, feed_ids, keys)
+    known, deleted_urls = await _known_links(conn, source_id, feed_ids, keys, [entry.url for entry in entries])
     ignored = tuple(sorted({key for (_, key), article in known.items() if article is None}))
     missing = [(sub, by_key[key]) for sub in subs for key in keys if (sub.feed_id, key) not in known]
-    missing = await _tombstone_deleted_urls(conn, source_id, missing, now)
-    created = await _insert_articles(conn, missing, now)
+    missing = await _tombstone_deleted_urls(conn, missing, deleted_urls, now)
+    created = await _insert_articles(conn, entries, subs, missing, now)
     updated = await _update_changed(conn, feed_ids, [by_key[key] for key in changed], now)
     await _follow_url_changes(conn, known, by_key)
     await _republish(conn, feed_ids, republished, now)
     return StoreResult(new_articles=created, updated_articles=updated, ignored_keys=ignored)
 
 
+# The entries as they were (one snapshot for the whole statement: the upsert's effects are not visible to
+# `previous`), and the upsert of every entry of the source (one row per entry for every subscriber).
+_UPSERT_SOURCE_ENTRIES = """
+WITH previous AS (
+    SELECT entry_key, content_hash, last_seen_at FROM feed_entry WHERE source_id = $1 AND entry_key = ANY($2::text[])
+), upserted AS (
+    INSERT INTO feed_entry (source_id, entry_key, url, content_hash, source_updated_at, first_seen_at, last_seen_at)
+    SELECT $1, k, u, h, d, $6, $6 FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS t(k, u, h, d)
+    ON CONFLICT (source_id, entry_key) DO UPDATE SET url = EXCLUDED.url, content_hash = EXCLUDED.content_hash,
+        source_updated_at = EXCLUDED.source_updated_at, last_seen_at = EXCLUDED.last_seen_at
+)
+SELECT entry_key, content_hash, last_seen_at FROM previous"""
+
+
 async def _upsert_source_entries(
     conn: BaseDBAsyncClient, source_id: int, entries: Sequence[ParsedEntry], now: datetime
 ) -> tuple[list[str], list[str]]:
-    """Record the entries of the source (one row per entry for every subscriber); return the keys known
-    with another content hash, and the keys seen again after more than a year of absence."""
-    _, rows = await conn.execute_query(
-        """SELECT entry_key, content_hash, last_seen_at FROM feed_entry
-           WHERE source_id = $1 AND entry_key = ANY($2::text[])""",
-        [source_id, [entry.key for entry in entries]],
-    )
-    previous = {row["entry_key"]: row["content_hash"] for row in rows}
-    changed = [e.key for e in entries if e.key in previous and previous[e.key] != e.content_hash]
-    republished = [row["entry_key"] for row in rows if row["last_seen_at"] < now - REPUBLICATION_DELAY]
-    await conn.execute_query(
-        """INSERT INTO feed_entry (source_id, entry_key, url, content_hash, source_updated_at,
-               first_seen_at, last_seen_at)
-           SELECT $1, k, u, h, d, $6, $6
-           FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS t(k, u, h, d)
-           ON CONFLICT (source_id, entry_key) DO UPDATE SET url = EXCLUDED.url, content_hash = EXCLUDED.content_hash,
-               source_updated_at = EXCLUDED.source_updated_at, last_seen_at = EXCLUDED.last_seen_at""",
+    """Record the entries of the source; return the keys known with another content hash, and the keys
+    seen again after more than a year of absence."""
+    rows = await conn.execute_query_dict(
+        _UPSERT_SOURCE_ENTRIES,
         [
             source_id,
             [e.key for e in entries],
@@ -97,131 +102,177 @@ async def _upsert_source_entries(
             now,
         ],
     )
+    previous = {row["entry_key"]: row["content_hash"] for row in rows}
+    changed = [e.key for e in entries if e.key in previous and previous[e.key] != e.content_hash]
+    republished = [row["entry_key"] for row in rows if row["last_seen_at"] < now - REPUBLICATION_DELAY]
     return changed, republished
 
 
+# What the subscriptions know of these keys (their article, or NULL for a tombstone), and the URLs of the
+# subscriptions' tombstones among the entries' URLs (entries recorded above: a tombstone's entry may have
+# moved to one of these URLs).
+_KNOWN_LINKS = """
+SELECT fa.feed_id, fa.entry_key, fa.article_id, a.url, false AS deleted FROM feed_article fa
+LEFT JOIN article a ON a.id = fa.article_id
+WHERE fa.feed_id = ANY($1::bigint[]) AND fa.entry_key = ANY($2::text[])
+UNION ALL
+SELECT fa.feed_id, NULL, NULL, fe.url, true FROM feed_article fa
+JOIN feed_entry fe ON fe.source_id = $3 AND fe.entry_key = fa.entry_key
+WHERE fa.feed_id = ANY($1::bigint[]) AND fa.article_id IS NULL AND fe.url = ANY($4::text[])"""
+
+
 async def _known_links(
-    conn: BaseDBAsyncClient, feed_ids: list[int], keys: list[str]
-) -> dict[tuple[int, str], tuple[int, str] | None]:
-    """(feed, key) -> (article id, article url), or None for a tombstone."""
+    conn: BaseDBAsyncClient, source_id: int, feed_ids: list[int], keys: list[str], urls: list[str]
+) -> tuple[dict[tuple[int, str], tuple[int, str] | None], set[tuple[int, str]]]:
+    """(feed, key) -> (article id, article url), or None for a tombstone; and the (feed, url) pairs of
+    the subscriptions' tombstones."""
     if not feed_ids:
-        return {}
-    _, rows = await conn.execute_query(
-        """SELECT fa.feed_id, fa.entry_key, fa.article_id, a.url FROM feed_article fa
-           LEFT JOIN article a ON a.id = fa.article_id
-           WHERE fa.feed_id = ANY($1::bigint[]) AND fa.entry_key = ANY($2::text[])""",
-        [feed_ids, keys],
-    )
-    return {
+        return {}, set()
+    rows = await conn.execute_query_dict(_KNOWN_LINKS, [feed_ids, keys, source_id, list(dict.fromkeys(urls))])
+    known = {
         (row["feed_id"], row["entry_key"]): (row["article_id"], row["url"]) if row["article_id"] else None
         for row in rows
+        if not row["deleted"]
     }
+    return known, {(row["feed_id"], row["url"]) for row in rows if row["deleted"]}
 
 
 async def _tombstone_deleted_urls(
-    conn: BaseDBAsyncClient, source_id: int, missing: list[tuple[Subscription, ParsedEntry]], now: datetime
+    conn: BaseDBAsyncClient,
+    missing: list[tuple[Subscription, ParsedEntry]],
+    deleted_urls: set[tuple[int, str]],
+    now: datetime,
 ) -> list[tuple[Subscription, ParsedEntry]]:
     """A new key whose URL is the URL of an entry the user deleted (the feed changed its ids) is a tombstone
     too: record it as such and do not bring the article back. Returns the pairs still to insert."""
-    if not missing:
+    tombstones = [(sub, entry) for sub, entry in missing if (sub.feed_id, entry.url) in deleted_urls]
+    if not tombstones:
         return missing
-    _, rows = await conn.execute_query(
-        """SELECT fa.feed_id, fe.url FROM feed_article fa
-           JOIN feed_entry fe ON fe.source_id = $1 AND fe.entry_key = fa.entry_key
-           WHERE fa.feed_id = ANY($2::bigint[]) AND fa.article_id IS NULL AND fe.url = ANY($3::text[])""",
-        [source_id, list({sub.feed_id for sub, _ in missing}), list({entry.url for _, entry in missing})],
+    await conn.execute_query(
+        """INSERT INTO feed_article (feed_id, article_id, entry_key, last_seen_at, created_at)
+           SELECT f, NULL, k, $3, $3 FROM unnest($1::bigint[], $2::text[]) AS t(f, k) ON CONFLICT DO NOTHING""",
+        [[sub.feed_id for sub, _ in tombstones], [entry.key for _, entry in tombstones], now],
     )
-    deleted = {(row["feed_id"], row["url"]) for row in rows}
-    tombstones = [(sub, entry) for sub, entry in missing if (sub.feed_id, entry.url) in deleted]
-    if tombstones:
-        await conn.execute_query(
-            """INSERT INTO feed_article (feed_id, article_id, entry_key, last_seen_at, created_at)
-               SELECT f, NULL, k, $3, $3 FROM unnest($1::bigint[], $2::text[]) AS t(f, k) ON CONFLICT DO NOTHING""",
-            [[sub.feed_id for sub, _ in tombstones], [entry.key for _, entry in tombstones], now],
-        )
-    return [pair for pair in missing if (pair[0].feed_id, pair[1].url) not in deleted]
+    return [pair for pair in missing if (pair[0].feed_id, pair[1].url) not in deleted_urls]
 
 
 def _preview_url(entry: ParsedEntry) -> str:
     return entry.preview_picture_url if len(entry.preview_picture_url) <= MAX_URL else ""
 
 
-def _article_row(sub: Subscription, entry: ParsedEntry) -> tuple[Any, ...]:
-    return (
-        sub.user_id,
-        entry.url,
-        entry.title,
-        slugify(entry.title),
-        entry.summary,
-        entry.content,
-        entry.content_type,
-        entry.word_count // max(sub.words_per_minute, 1),
-        json.dumps(list(entry.authors)),
-        json.dumps(list(entry.contributors)),
-        _preview_url(entry),
-        entry.preview_picture_alt,
-        json.dumps(list(entry.tags)),
-        entry.key[:MAX_EXTERNAL_ID],
-        entry.language,
-        json.dumps(list(entry.table_of_content)),
-        sub.title[:300],
-        sub.feed_id,
-        entry.published_at,
-        entry.updated_at,
-    )
+def _entry_columns(entries: Sequence[ParsedEntry]) -> list[list[Any]]:
+    """What articles take from their entry, once per entry however many subscribers get it (see _INSERT_ARTICLES)."""
+    return [
+        [e.key for e in entries],
+        [e.url for e in entries],
+        [e.title for e in entries],
+        [slugify(e.title) for e in entries],
+        [e.summary for e in entries],
+        [e.content for e in entries],
+        [e.content_type for e in entries],
+        [e.word_count for e in entries],
+        [json.dumps(list(e.authors)) for e in entries],
+        [json.dumps(list(e.contributors)) for e in entries],
+        [_preview_url(e) for e in entries],
+        [e.preview_picture_alt for e in entries],
+        [json.dumps(list(e.tags)) for e in entries],
+        [e.key[:MAX_EXTERNAL_ID] for e in entries],
+        [e.language for e in entries],
+        [json.dumps(list(e.table_of_content)) for e in entries],
+        [e.published_at for e in entries],
+        [e.updated_at for e in entries],
+    ]
 
 
+# Fan-out in SQL: the entries are sent once, the subscriptions once, and the (subscription, entry) pairs to
+# create as keys; new articles (one per user and URL: the first entry in feed order wins), their links and
+# the subscriptions' tags on them are written by the one statement. Pairs whose user already had the URL are
+# not linked here (see _link_existing).
 _INSERT_ARTICLES = """
-INSERT INTO article (user_id, url, title, slug, summary, content, content_type, reading_time, authors, contributors,
-    preview_picture_url, preview_picture_alt, external_tags, external_article_id, language, table_of_content,
-    main_source_title, main_feed_id, published_at, updated_at, annotations, is_favorite, is_for_later,
-    main_source_type, group_order, obj_created_at, obj_updated_at)
-SELECT t.*, '[]'::jsonb, false, false, 'FEED', 0, $21, $21 FROM (
-    SELECT DISTINCT ON (u, url) * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-        $7::text[], $8::int[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[], $13::jsonb[], $14::text[],
-        $15::text[], $16::jsonb[], $17::text[], $18::bigint[], $19::timestamptz[], $20::timestamptz[])
-        AS r(u, url, title, slug, summary, content, ct, rt, au, co, pp, pa, et, ei, lang, toc, mst, mf, pub, upd)
-) AS t
-ON CONFLICT (user_id, url) DO NOTHING
-RETURNING id, user_id, url"""
+WITH e AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+        $8::int[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[], $13::jsonb[], $14::text[], $15::text[],
+        $16::jsonb[], $17::timestamptz[], $18::timestamptz[])
+        WITH ORDINALITY
+        AS e(k, url, title, slug, summary, content, ct, wc, au, co, pp, pa, et, ei, lang, toc, pub, upd, n)
+), pairs AS (
+    SELECT s.f, s.u, s.mst, s.wpm, e.* FROM unnest($19::bigint[], $20::text[]) AS p(f, k)
+    JOIN unnest($21::bigint[], $22::bigint[], $23::text[], $24::int[]) AS s(f, u, mst, wpm) ON s.f = p.f
+    JOIN e ON e.k = p.k
+), inserted AS (
+    INSERT INTO article (user_id, url, title, slug, summary, content, content_type, reading_time, authors,
+        contributors, preview_picture_url, preview_picture_alt, external_tags, external_article_id, language,
+        table_of_content, main_source_title, main_feed_id, published_at, updated_at, annotations, is_favorite,
+        is_for_later, main_source_type, group_order, obj_created_at, obj_updated_at)
+    SELECT DISTINCT ON (u, url) u, url, title, slug, summary, content, ct, wc / GREATEST(wpm, 1), au, co, pp, pa, et,
+        ei, lang, toc, mst, f, pub, upd, '[]'::jsonb, false, false, 'FEED', 0, $25, $25
+    FROM pairs ORDER BY u, url, n
+    ON CONFLICT (user_id, url) DO NOTHING
+    RETURNING id, user_id, url
+), linked AS (
+    INSERT INTO feed_article (feed_id, article_id, entry_key, last_seen_at, created_at)
+    SELECT pairs.f, inserted.id, pairs.k, $25, $25
+    FROM pairs JOIN inserted ON inserted.user_id = pairs.u AND inserted.url = pairs.url
+    ON CONFLICT DO NOTHING
+), tagged AS (
+    INSERT INTO article_tag (article_id, tag_id)
+    SELECT DISTINCT inserted.id, t.tag
+    FROM pairs JOIN inserted ON inserted.user_id = pairs.u AND inserted.url = pairs.url
+    JOIN unnest($26::bigint[], $27::bigint[]) AS t(f, tag) ON t.f = pairs.f
+    ON CONFLICT DO NOTHING
+)
+SELECT id, user_id, url FROM inserted"""
 
 
 async def _insert_articles(
-    conn: BaseDBAsyncClient, missing: list[tuple[Subscription, ParsedEntry]], now: datetime
+    conn: BaseDBAsyncClient,
+    entries: Sequence[ParsedEntry],
+    subs: Sequence[Subscription],
+    missing: list[tuple[Subscription, ParsedEntry]],
+    now: datetime,
 ) -> int:
     """New articles for the (subscription, entry) pairs not linked yet; link every pair; tag new articles."""
     if not missing:
         return 0
-    rows = [_article_row(sub, entry) for sub, entry in missing]
-    columns = [list(column) for column in zip(*rows, strict=True)]
+    wanted = {entry.key for _, entry in missing}
+    tags = [(sub.feed_id, tag_id) for sub in subs for tag_id in sub.tag_ids]
     # execute_query_dict: Tortoise's execute_query drops the rows of INSERT … RETURNING.
-    inserted = await conn.execute_query_dict(_INSERT_ARTICLES, [*columns, now])
+    inserted = await conn.execute_query_dict(
+        _INSERT_ARTICLES,
+        [
+            *_entry_columns([entry for entry in entries if entry.key in wanted]),
+            [sub.feed_id for sub, _ in missing],
+            [entry.key for _, entry in missing],
+            [sub.feed_id for sub in subs],
+            [sub.user_id for sub in subs],
+            [sub.title[:300] for sub in subs],
+            [sub.words_per_minute for sub in subs],
+            now,
+            [feed_id for feed_id, _ in tags],
+            [tag_id for _, tag_id in tags],
+        ],
+    )
     new_ids = {(row["user_id"], row["url"]): row["id"] for row in inserted}
-    ids = await _article_ids(conn, [(sub.user_id, entry.url) for sub, entry in missing], new_ids)
+    await _link_existing(conn, [(sub, entry) for sub, entry in missing if (sub.user_id, entry.url) not in new_ids], now)
+    return len(new_ids)
+
+
+async def _link_existing(conn: BaseDBAsyncClient, pairs: list[tuple[Subscription, ParsedEntry]], now: datetime) -> None:
+    """Link the pairs whose user already had an article with the entry's URL to that article."""
+    if not pairs:
+        return
+    ids = await _article_ids(conn, [(sub.user_id, entry.url) for sub, entry in pairs], {})
     await conn.execute_query(
         """INSERT INTO feed_article (feed_id, article_id, entry_key, last_seen_at, created_at)
            SELECT f, a, k, $4, $4 FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS t(f, a, k)
            ON CONFLICT DO NOTHING""",
         [
-            [sub.feed_id for sub, _ in missing],
-            [ids[(sub.user_id, entry.url)] for sub, entry in missing],
-            [entry.key for _, entry in missing],
+            [sub.feed_id for sub, _ in pairs],
+            [ids[(sub.user_id, entry.url)] for sub, entry in pairs],
+            [entry.key for _, entry in pairs],
             now,
         ],
     )
-    tagging = [
-        (ids[(sub.user_id, entry.url)], tag_id)
-        for sub, entry in missing
-        if (sub.user_id, entry.url) in new_ids
-        for tag_id in sub.tag_ids
-    ]
-    if tagging:
-        await conn.execute_query(
-            """INSERT INTO article_tag (article_id, tag_id) SELECT * FROM unnest($1::bigint[], $2::bigint[])
-               ON CONFLICT DO NOTHING""",
-            [[a for a, _ in tagging], [t for _, t in tagging]],
-        )
-    return len(new_ids)
 
 
 async def _article_ids(

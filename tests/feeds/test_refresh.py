@@ -380,3 +380,54 @@ async def test_no_republication_when_only_one_of_the_two_year_conditions_holds(
     await _refresh_due(db)
 
     assert await Article.filter(id__in=[first.id, second.id], read_at__isnull=False).count() == 2
+
+
+async def test_one_fetch_fans_out_with_each_subscribers_reading_speed_title_and_tags(
+    db: Runtime, farm: FeedFarm, alice: User, bob: User
+) -> None:
+    await UserSettings.filter(user_id=alice.id).update(words_per_minute=40)
+    await UserSettings.filter(user_id=bob.id).update(words_per_minute=20)
+    alices = await _subscribe(db, alice, farm.url(1), tags=("Mine",))
+    bobs = await _subscribe(db, bob, farm.url(1))
+    await Feed.filter(id=bobs.id).update(title="Bob's name for it")
+    farm.grow(1, by=2)
+    farm.hits.clear()
+
+    report = await _refresh_due(db)
+
+    assert farm.hits["/feeds/1.xml"] == 1
+    assert report.new_articles == 4
+    title = "Story 6 of feed 1 & friends"
+    alices_new = await Article.get(user_id=alice.id, title=title)
+    bobs_new = await Article.get(user_id=bob.id, title=title)
+    assert alices_new.id != bobs_new.id
+    assert (alices_new.main_feed_id, bobs_new.main_feed_id) == (alices.id, bobs.id)  # type: ignore[attr-defined]
+    assert (alices_new.main_source_title, bobs_new.main_source_title) == ("Feed number 1", "Bob's name for it")
+    assert alices_new.reading_time >= 3
+    assert bobs_new.reading_time in (2 * alices_new.reading_time, 2 * alices_new.reading_time + 1)
+    mine = await Tag.get(user_id=alice.id, slug="mine")
+    assert await ArticleTag.filter(tag_id=mine.id).count() == 7  # 5 at subscription, 2 new
+    assert await ArticleTag.filter(article__user_id=bob.id).count() == 0
+    assert await FeedArticle.filter(feed_id=bobs.id).count() == await Article.filter(user_id=bob.id).count() == 7
+
+
+async def test_an_entry_whose_url_the_user_already_has_links_to_that_article_without_copy_or_feed_tags(
+    db: Runtime, farm: FeedFarm, alice: User
+) -> None:
+    first = await _subscribe(db, alice, farm.url(1))
+    shared_url = f"{farm.base_url}/articles/1/4"
+    existing = await Article.get(user_id=alice.id, url=shared_url)
+    farm.set("/other.xml", farm.body(2).replace(b"/articles/2/4</link>", b"/articles/1/4</link>"))
+
+    second = await _subscribe(db, alice, f"{farm.base_url}/other.xml", tags=("Other",))
+
+    assert await Article.filter(user_id=alice.id).count() == 9  # 5 + the 4 others of the second feed
+    links = await FeedArticle.filter(article_id=existing.id).order_by("feed_id")
+    assert [link.feed_id for link in links] == [first.id, second.id]  # type: ignore[attr-defined]
+    assert [link.entry_key for link in links] == ["feed-1-entry-4", "feed-2-entry-4"]
+    still = await Article.get(id=existing.id)
+    assert (still.main_feed_id, still.title) == (first.id, existing.title)  # type: ignore[attr-defined]
+    other = await Tag.get(user_id=alice.id, slug="other")
+    tagged = await ArticleTag.filter(tag_id=other.id).prefetch_related("article")
+    assert len(tagged) == 4
+    assert shared_url not in {t.article.url for t in tagged}
