@@ -87,8 +87,8 @@ def _article_cells(n: int, paragraphs: list[str]) -> dict[str, str]:
         "article_lang": "en",
         "article_comments": json.dumps([f"Comment on {n}, with a <b>tag</b>"] if n % 20 == 7 else []),
     }
-    if n % 100 < 10:  # 1 % of the articles, in series of 10
-        series = n // 100
+    if n % 1000 < 10:  # 1 % of the articles, in series of 10
+        series = n // 1000
         cells.update(group_id=str(series + 1), group_title=f"Series {series}", group_tags=json.dumps(["series"]))
     return cells
 
