@@ -38,8 +38,11 @@ from legadilo.reading.queries import list_reading_lists, max_age_cutoff
 
 # The filters apply to `article a` (and `t.tag_ids`, the article's tag ids, when tags matter).
 SORT_KEY = "COALESCE(a.updated_at, a.published_at, a.obj_created_at)"  # the expression of article_user_sort_idx
+# An aggregate, so that PostgreSQL computes it once per article: a plain ARRAY(subquery) would be inlined into
+# every condition using it (one index lookup per list and article in the unread counts).
 TAGS_OF_ARTICLE = (
-    "CROSS JOIN LATERAL (SELECT ARRAY(SELECT at.tag_id FROM article_tag at WHERE at.article_id = a.id) AS tag_ids) t"
+    "CROSS JOIN LATERAL (SELECT coalesce(array_agg(at.tag_id), '{}') AS tag_ids"
+    " FROM article_tag at WHERE at.article_id = a.id) t"
 )
 
 
