@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 from legadilo.core.errors import InvalidInput, NotFound
 from legadilo.core.text import slugify
 from legadilo.reading import list_queries, queries
-from legadilo.reading.list_queries import CARD_COLUMNS, CARD_JOINS, ArticleCard, ListCounters
+from legadilo.reading.list_queries import CARD_COLUMNS, CARD_JOINS, ArticleCard, ListCounters, is_id
 from legadilo.reading.services import unread_counters
 
 TITLE_MAX_LENGTH = 300
@@ -50,6 +50,11 @@ _SET = {
 }
 
 
+def _check_id(article_id: int) -> None:
+    if not is_id(article_id):
+        raise NotFound(f"no article {str(article_id)[:40]} for this user")
+
+
 @dataclass(frozen=True)
 class ActionResult:
     article: ArticleCard | None
@@ -74,6 +79,7 @@ async def apply_article_action(user_id: int, article_id: int, action: ArticleAct
         assignment = _SET[ArticleAction(action)]
     except ValueError:
         raise InvalidInput(f"unknown article action: {str(action)[:40]}") from None
+    _check_id(article_id)
     rows = await Tortoise.get_connection("default").execute_query_dict(
         f"""WITH a AS (UPDATE article SET {assignment}, obj_updated_at = $3 WHERE id = $1 AND user_id = $2
                 RETURNING *)
@@ -92,9 +98,11 @@ async def mark_articles_as_read(user_id: int, article_ids: Sequence[int], *, now
     Raises:
         InvalidInput: no id, or more than MAX_BULK_IDS.
     """
-    ids = sorted({int(i) for i in article_ids})
+    ids = sorted(set(article_ids))
     if not ids or len(ids) > MAX_BULK_IDS:
         raise InvalidInput(f"give 1 to {MAX_BULK_IDS} article ids")
+    if not all(is_id(i) for i in ids):
+        raise InvalidInput("an article id is not a valid id")
     await Tortoise.get_connection("default").execute_query_dict(
         "UPDATE article SET read_at = $3, obj_updated_at = $3"
         " WHERE user_id = $1 AND id = ANY($2::bigint[]) AND read_at IS NULL",
@@ -110,6 +118,7 @@ async def delete_article(user_id: int, article_id: int, *, now: datetime) -> Lis
     Raises:
         NotFound: no such article for this user.
     """
+    _check_id(article_id)
     rows = await Tortoise.get_connection("default").execute_query_dict(
         "DELETE FROM article WHERE id = $1 AND user_id = $2 RETURNING id", [article_id, user_id]
     )
@@ -158,6 +167,7 @@ async def update_article(user_id: int, article_id: int, changes: ArticleChanges,
     """
     title = _clean_title(changes.title) if changes.title is not None else None
     _check(changes)
+    _check_id(article_id)
     async with in_transaction() as connection:
         updated = await connection.execute_query_dict(
             """UPDATE article SET title = COALESCE($3, title), slug = COALESCE($4, slug),

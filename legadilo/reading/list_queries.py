@@ -50,6 +50,12 @@ def _db() -> BaseDBAsyncClient:
     return Tortoise.get_connection("default")
 
 
+def is_id(value: object) -> bool:
+    """A value that can be a row id (a BIGINT above 0): anything else names nothing, and must never reach
+    the driver (a number too large for BIGINT would fail there)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+
+
 @dataclass(frozen=True)
 class ListFilter:
     """Everything of a reading list that selects articles."""
@@ -206,7 +212,7 @@ class SortKey:
             key = cls(_EPOCH + timedelta(microseconds=int(micros)), int(article_id))
         except (ValueError, OverflowError):
             raise InvalidInput("this page cursor is not valid") from None
-        if not 0 < key.id < 2**63 or len(raw) > 60:
+        if not is_id(key.id) or len(raw) > 60:
             raise InvalidInput("this page cursor is not valid")
         return key
 

@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from legadilo.core.errors import InvalidInput, NotFound
 from legadilo.core.text import slugify
+from legadilo.reading.list_queries import is_id
 from legadilo.reading.models import (
     FavoriteStatus,
     ForLaterStatus,
@@ -114,7 +115,7 @@ async def _locked(connection: BaseDBAsyncClient, user_id: int) -> None:
 
 
 async def _own_list(user_id: int, list_id: int) -> ReadingList:
-    reading_list = await ReadingList.get_or_none(id=list_id, user_id=user_id)
+    reading_list = await ReadingList.get_or_none(id=list_id, user_id=user_id) if is_id(list_id) else None
     if reading_list is None:
         raise NotFound(f"no reading list {list_id} for this user")
     return reading_list
@@ -218,7 +219,9 @@ async def reorder_reading_lists(user_id: int, ordered_ids: Sequence[int]) -> lis
         InvalidInput: an id given twice.
         NotFound: an id that is not one of the user's lists.
     """
-    ids = [int(i) for i in ordered_ids]
+    ids = list(ordered_ids)
+    if not all(is_id(i) for i in ids):
+        raise InvalidInput("a reading list id is not a valid id")
     if len(set(ids)) != len(ids):
         raise InvalidInput("a reading list appears twice in the new order")
     async with in_transaction() as connection:

@@ -10,7 +10,7 @@ from legadilo.accounts.models import UserSettings
 from legadilo.core.errors import InvalidInput, NotFound
 from legadilo.core.text import slugify
 from legadilo.reading import list_queries, queries
-from legadilo.reading.list_queries import ArticleCard, ArticleRef, ListCounters, ListFilter, SortKey
+from legadilo.reading.list_queries import ArticleCard, ArticleRef, ListCounters, ListFilter, SortKey, is_id
 from legadilo.reading.models import (
     Article,
     Comment,
@@ -140,7 +140,7 @@ async def show_reading_list(
 
 
 async def _list_of(user_id: int, list_id: int) -> tuple[ReadingList, list[tuple[ReadingList, ListFilter]]]:
-    lists = await list_queries.load_list_filters(user_id)
+    lists = await list_queries.load_list_filters(user_id) if is_id(list_id) else []
     chosen = next((rl for rl, _ in lists if rl.id == list_id), None)
     if chosen is None:
         raise NotFound(f"no reading list {list_id} for this user")
@@ -193,7 +193,9 @@ async def show_article(user_id: int, article_id: int, *, now: datetime, list_slu
     Raises:
         NotFound: no such article for this user.
     """
-    article = await Article.get_or_none(id=article_id, user_id=user_id).select_related("main_feed", "group")
+    article = None
+    if is_id(article_id):
+        article = await Article.get_or_none(id=article_id, user_id=user_id).select_related("main_feed", "group")
     if article is None:
         raise NotFound(f"no article {article_id} for this user")
     tags = await Tag.filter(article_tags__article_id=article.id).order_by("title", "id")

@@ -233,3 +233,15 @@ async def test_bad_edits_are_refused_and_change_nothing(alice: User, changes: Ar
     stored = await Article.get(id=article.id)
     assert (stored.title, stored.reading_time) == ("title", 4)
     assert await Tag.filter(user_id=alice.id).count() == 0
+
+
+@pytest.mark.parametrize("article_id", [0, -1, 2**63, 10**30])
+async def test_ids_that_cannot_exist_are_not_found(alice: User, article_id: int) -> None:
+    with pytest.raises(NotFound):
+        await apply_article_action(alice.id, article_id, ArticleAction.MARK_AS_READ, now=NOW)
+    with pytest.raises(NotFound):
+        await delete_article(alice.id, article_id, now=NOW)
+    with pytest.raises(NotFound):
+        await update_article(alice.id, article_id, ArticleChanges(title="t"), now=NOW)
+    with pytest.raises(InvalidInput, match="not a valid id"):
+        await mark_articles_as_read(alice.id, [1, article_id], now=NOW)

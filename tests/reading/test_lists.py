@@ -246,3 +246,17 @@ async def test_other_users_lists_are_not_found(alice: User, bob: User) -> None:
         with pytest.raises(NotFound):
             await attempt
     assert (await ReadingList.get(id=bobs.id)).title == "Recent"
+
+
+@pytest.mark.parametrize("list_id", [0, -5, 2**63, 10**30])
+async def test_ids_that_cannot_exist_are_not_found(alice: User, list_id: int) -> None:
+    for attempt in (
+        update_reading_list(alice.id, list_id, _with(title="x")),
+        delete_reading_list(alice.id, list_id),
+        make_default_reading_list(alice.id, list_id),
+        reading_list_settings(alice.id, list_id),
+    ):
+        with pytest.raises(NotFound):
+            await attempt
+    with pytest.raises(InvalidInput, match="not a valid id"):
+        await reorder_reading_lists(alice.id, [list_id])

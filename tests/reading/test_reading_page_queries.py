@@ -422,6 +422,11 @@ async def test_the_article_page_has_its_tags_comments_and_refuses_other_users(db
         await show_article(bob.id, article.id, now=NOW)
     with pytest.raises(NotFound):
         await show_article(bob.id, article.id, now=NOW, list_slug="all-articles")
+    for impossible in (0, 2**63):
+        with pytest.raises(NotFound):
+            await show_article(alice.id, impossible, now=NOW)
+        with pytest.raises(NotFound):
+            await mark_reading_list_as_read(alice.id, impossible, now=NOW)
 
 
 # --- the number of statements per page ---------------------------------------------------------------
