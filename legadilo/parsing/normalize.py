@@ -23,6 +23,12 @@ _INTEGER = re.compile(r"\d{1,9}")
 _URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
 _REMEMBERED_URL_LENGTH = 2048
 _UNSAFE_IN_HOST = re.compile(r"[\s\"'<>`{}|\\^/]")
+# An absolute http(s) URL that `_http_url` gives back unchanged: lower-case scheme, a plain host name, a port
+# (checked below), then only characters `_quoted` keeps, without fragment, parameters (";") or empty query.
+_PLAIN_HTTP_URL = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?::([0-9]{1,5}))?(?:/[A-Za-z0-9._~!$&'()*+,/:=@%-]*)?(?:\?[A-Za-z0-9._~!$&'()*+,/:=@%?-]+)?"
+)
+_MAX_PORT = 65535
 
 
 def http_url(value: str, base: str = "") -> str:
@@ -33,6 +39,9 @@ def http_url(value: str, base: str = "") -> str:
     value = value.strip()
     if not value:
         return ""
+    plain = _PLAIN_HTTP_URL.fullmatch(value)
+    if plain is not None and (plain.group(1) is None or 0 < int(plain.group(1)) <= _MAX_PORT):
+        return value  # what _http_url would give, without its six parses (an entry link, most of the time)
     if len(value) + len(base) <= _REMEMBERED_URL_LENGTH:  # every entry of a feed resolves the same base
         return _remembered_http_url(value, base)
     return _http_url(value, base)

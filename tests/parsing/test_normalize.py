@@ -38,6 +38,28 @@ def test_http_url(value: str, base: str, expected: str) -> None:
     assert normalize.http_url(value, base) == expected
 
 
+def _absolute_url_variants() -> list[str]:
+    """Absolute URLs around the shortcut's edges: schemes, hosts, ports, every path and query character."""
+    characters = "".join(chr(code) for code in range(0x21, 0x7F)) + " é\t"
+    urls = [
+        f"{scheme}://{host}{port}/"
+        for scheme in ("http", "https", "HTTP", "Https", "ftp")
+        for host in ("example.org", "EXAMPLE.org", "a-b.example", ".", "-", "..", "x_y.example", "user@h.example")
+        for port in ("", ":", ":0", ":00", ":1", ":80", ":080", ":65535", ":65536", ":99999", ":123456", ":8a")
+    ]
+    urls += [f"http://example.org/a{c}b" for c in characters]
+    urls += [f"http://example.org/a?q={c}" for c in characters]
+    urls += [f"http://example.org{tail}" for tail in ("", "?", "?x", "/?", "//", "//x", "/a/../b", "/./a", "?a?b")]
+    urls += [f"http://example.org/a{tail}" for tail in ("#", "#f", ";", ";p", "?#", "?q#f", "/%", "/%zz", "%2F")]
+    return urls
+
+
+@pytest.mark.parametrize("base", ["", "http://base.example/dir/page", "https://base.example/"])
+def test_the_plain_url_shortcut_gives_what_the_full_normalisation_gives(base: str) -> None:
+    for url in _absolute_url_variants():
+        assert normalize.http_url(url, base) == normalize._http_url(url.strip(), base), url
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
