@@ -5,10 +5,12 @@ one without writing anything twice."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from legadilo.db import DatabaseTarget
@@ -119,10 +121,10 @@ async def test_a_process_killed_mid_import_is_resumed_by_the_next_without_duplic
     reference = await jobs.process_job(db, (await _job(db, bob, content, ImportKind.CSV)).id)
     job = await _job(db, alice, content, ImportKind.CSV)
 
-    process = await _start(migrated_database, tmp_path, "imports", "process", "--job", str(job.id))
-    await _wait_until_mid_way(job.id, process)
-    process.kill()  # SIGKILL: no clean-up at all
-    await process.wait()
+    async with _started(migrated_database, tmp_path, "imports", "process", "--job", str(job.id)) as process:
+        await _wait_until_mid_way(job.id, process)
+        _kill_group(process)  # SIGKILL to the command and its parse pool, as when its container is killed
+        await process.wait()
 
     killed = await ImportJob.get(id=job.id)
     assert killed.status is ImportStatus.RUNNING and killed.lease_owner
@@ -152,12 +154,12 @@ async def test_the_worker_imports_pending_jobs_and_hands_one_back_on_sigterm(
     opml = await _job(db, alice, (FIXTURES / "opml" / "ttrss.opml").read_bytes(), ImportKind.OPML)
     big = await _job(db, alice, content, ImportKind.CSV)
 
-    worker = await _start(migrated_database, tmp_path, "worker")
-    try:
-        await _wait_until_mid_way(big.id, worker)
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(worker.communicate(), timeout=30)
+    async with _started(migrated_database, tmp_path, "worker") as worker:
+        try:
+            await _wait_until_mid_way(big.id, worker)
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(worker.communicate(), timeout=30)
 
     assert worker.returncode == 0, stderr.decode()
     assert "worker stopped" in stderr.decode()
@@ -174,10 +176,21 @@ async def test_the_worker_imports_pending_jobs_and_hands_one_back_on_sigterm(
     assert (await snapshot(alice))["articles"] == (await snapshot(bob))["articles"]
 
 
-async def _start(target: DatabaseTarget, tmp_path: Path, *args: str) -> asyncio.subprocess.Process:
+@contextlib.asynccontextmanager
+async def _started(target: DatabaseTarget, tmp_path: Path, *args: str) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`legadilo ARGS` in a process group of its own (its parse pool included), never left running."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("LEGADILO_", "DATABASE_URL"))}
     env.update(DATABASE_URL=database_url(target), LEGADILO_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(ROOT))
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "cli.main", *args, cwd=ROOT, env=env,
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "cli.main", *args, cwd=ROOT, env=env, start_new_session=True,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
+    try:
+        yield process
+    finally:
+        _kill_group(process)
+
+
+def _kill_group(process: asyncio.subprocess.Process) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
