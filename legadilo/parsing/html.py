@@ -117,7 +117,10 @@ def summary_from_content(html: str, words: int = SUMMARY_WORDS) -> str:
 
     `html` is expected to be sanitised content already (its URLs are absolute); an ellipsis marks a cut.
     """
-    return sanitize_html(_tree.truncate_words(html, words), base_url="", for_summary=True)
+    # The cut is serialised by lxml from sanitised content: preparing it for the sanitiser again (lazy images,
+    # URLs against no base) would parse it to serialise the same markup. Straight to nh3.
+    cut = _tree.truncate_words(html, words)
+    return _CLEANERS[True, "data:" in cut.lower()].clean(cut).strip() if cut else ""
 
 
 def _is_http(url: str) -> bool:

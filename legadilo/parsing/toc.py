@@ -14,6 +14,10 @@ ID_MAX_LENGTH = 100
 _IDS = lxml.etree.XPath("descendant-or-self::*/@id")  # compiled once; in C, without an element proxy each
 
 
+def _has_heading(html: str) -> bool:
+    return any(f"<{tag}" in html or f"<{tag.upper()}" in html for tag in HEADINGS)
+
+
 def table_of_content(html: str) -> tuple[str, tuple[dict[str, Any], ...]]:
     """`html` with an id on every heading, and the table of contents built from its headings.
 
@@ -22,7 +26,7 @@ def table_of_content(html: str) -> tuple[str, tuple[dict[str, Any], ...]]:
     level deeper becomes its child; deeper ones are left out. Headings without text are left out.
     Returns `html` untouched when it has no heading. Give it sanitised HTML: it only adds ids.
     """
-    if not any(f"<{tag}" in html or f"<{tag.upper()}" in html for tag in HEADINGS):
+    if not _has_heading(html):
         return html, ()
     body = _tree.parse_fragment(html)
     if body is None:
@@ -32,7 +36,10 @@ def table_of_content(html: str) -> tuple[str, tuple[dict[str, Any], ...]]:
 
 def table_of_content_and_word_count(html: str) -> tuple[str, tuple[dict[str, Any], ...], int]:
     """`table_of_content(html)` and the words of its plain text (`count_words(plain_text(...))`), from a single
-    parse of `html` (serialising a tree and parsing it again gives the same text)."""
+    parse of `html` (serialising a tree and parsing it again gives the same text), or none at all when it has no
+    heading. Give it sanitised HTML."""
+    if not _has_heading(html):
+        return html, (), _tree.sanitized_word_count(html)
     body = _tree.parse_fragment(html)
     if body is None:
         return html, (), 0

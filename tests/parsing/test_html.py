@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 
+from legadilo.parsing import _tree
 from legadilo.parsing.html import count_words, plain_text, sanitize_html, summary_from_content, table_of_content
+from legadilo.parsing.toc import table_of_content_and_word_count
+from tests.parsing.helpers import html_corpus
 
 BASE = "https://site.example.org/blog/post.html"
 
@@ -304,3 +307,19 @@ def test_deeply_nested_markup_stays_fast(function: Any) -> None:
     function("<div>" * 200_000 + "<h2>deep</h2>" + "</div>" * 200_000)
 
     assert time.perf_counter() - started < 2
+
+
+def test_counting_the_words_of_sanitised_html_without_a_tree_counts_what_the_tree_shows() -> None:
+    for html in html_corpus():
+        sanitised = sanitize_html(html, base_url=BASE)
+        body = _tree.parse_fragment(sanitised)
+        assert _tree.sanitized_word_count(sanitised) == (0 if body is None else _tree.word_count(body)), html
+
+
+def test_a_summary_from_content_is_the_sanitised_cut_of_the_content() -> None:
+    """summary_from_content sends the cut straight to nh3: the same as sanitising it again from the start."""
+    for html in html_corpus():
+        content, _, _ = table_of_content_and_word_count(sanitize_html(html, base_url=BASE))
+        for words in (3, 255):
+            cut = _tree.truncate_words(content, words)
+            assert summary_from_content(content, words) == sanitize_html(cut, base_url="", for_summary=True), html
