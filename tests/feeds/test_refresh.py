@@ -6,6 +6,8 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from tortoise import Tortoise
+from tortoise.transactions import in_transaction
 
 from legadilo.accounts.models import Notification, User, UserSettings
 from legadilo.core.clock import FrozenClock
@@ -20,7 +22,7 @@ from legadilo.feeds.models import (
     RefreshDelay,
     UpdateStatus,
 )
-from legadilo.feeds.refresh import refresh_source
+from legadilo.feeds.refresh import fetch_feed, parse_in_pool, refresh_source, store_parsed
 from legadilo.reading.models import Article, ArticleTag, Tag
 from legadilo.runtime import Runtime
 from tests.feedfarm import FeedFarm
@@ -431,3 +433,21 @@ async def test_an_entry_whose_url_the_user_already_has_links_to_that_article_wit
     tagged = await ArticleTag.filter(tag_id=other.id).prefetch_related("article")
     assert len(tagged) == 4
     assert shared_url not in {t.article.url for t in tagged}
+
+
+async def test_storing_plans_its_statements_generically_within_its_transaction_only(
+    db: Runtime, farm: FeedFarm, alice: User
+) -> None:
+    feed = await _subscribe(db, alice, farm.url(1))
+    farm.grow(1)
+    parsed = await parse_in_pool(db, await fetch_feed(db, farm.url(1), validators=None, subscribers=1))  # type: ignore[arg-type]
+
+    mode = "SELECT current_setting('plan_cache_mode') AS mode"
+    async with in_transaction() as conn:
+        result, _ = await store_parsed(db, conn, feed.source_id, parsed)  # type: ignore[attr-defined]
+        _, inside = await conn.execute_query(mode)
+    _, after = await Tortoise.get_connection("default").execute_query(mode)
+
+    assert result.new_articles == 1
+    assert inside[0]["mode"] == "force_generic_plan"
+    assert after[0]["mode"] == "auto"
