@@ -17,9 +17,11 @@ file order.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -33,6 +35,7 @@ from legadilo.parsing.html import count_words, plain_text, sanitize_html, summar
 from legadilo.parsing.strings import clean
 from legadilo.parsing.toc import table_of_content_and_word_count
 from legadilo.reading.models import ContentType, SourceType
+from legadilo.runtime import Runtime
 
 MAX_URL = 1024
 TITLE_MAX_LENGTH = 300
@@ -40,6 +43,7 @@ TAG_MAX_LENGTH = 50
 EXTERNAL_ID_MAX_LENGTH = 512
 HTML_TYPES = frozenset({ContentType.HTML.value, ContentType.XHTML.value})
 DEFAULT_WORDS_PER_MINUTE = 200
+POOL_MIN_ARTICLES = 50  # fewer articles are prepared in the importer's process (no round trip to the pool)
 # pg_advisory_xact_lock(IMPORT_LOCK, hashint8(user_id)): the imports of one user write one batch at a time.
 IMPORT_LOCK = 0x4C_47_49_4D  # "LGIM"
 
@@ -214,6 +218,54 @@ def prepare(article: ImportedArticle) -> ArticleRow:
         main_feed_id=article.main_feed_id,
         group=_group(article.group),
     )
+
+
+def prepare_many(articles: Sequence[ImportedArticle]) -> list[ArticleRow | str]:
+    """`prepare` each article; for one refused, the reason instead of its row."""
+    rows: list[ArticleRow | str] = []
+    for article in articles:
+        try:
+            rows.append(prepare(article))
+        except InvalidInput as error:
+            rows.append(error.message)
+    return rows
+
+
+async def prepare_batch(rt: Runtime, articles: Sequence[ImportedArticle]) -> list[ArticleRow | str]:
+    """`prepare_many` in the parse pool (the importer reads on meanwhile), here for a few articles."""
+    if len(articles) < POOL_MIN_ARTICLES:
+        return prepare_many(articles)
+    pool = rt.parse_pool
+    try:
+        return await asyncio.get_running_loop().run_in_executor(pool, prepare_many, list(articles))
+    except BrokenProcessPool:  # a worker died (killed by the OOM killer…): a fresh pool next time, here now
+        rt.reset_parse_pool(pool)
+        return prepare_many(articles)
+
+
+class WriteQueue:
+    """Batches written one at a time and in order, while the importer reads the next one: `put` waits for the
+    previous write (and raises its error) before starting this one."""
+
+    def __init__(self) -> None:
+        self._task: asyncio.Future[None] | None = None
+
+    async def put(self, write: Callable[[], Awaitable[None]]) -> None:
+        await self.drain()
+        self._task = asyncio.ensure_future(write())
+
+    async def drain(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            await task
+
+    async def settle(self) -> None:
+        """Let the write in progress end, without raising its error: the importer is failing with its own."""
+        task, self._task = self._task, None
+        if task is not None:
+            await asyncio.wait([task])
+            if not task.cancelled():
+                task.exception()  # retrieved, so that asyncio does not log it as lost
 
 
 async def lock_user_imports(connection: BaseDBAsyncClient, user_id: int) -> None:

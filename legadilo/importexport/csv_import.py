@@ -3,11 +3,12 @@ file with its columns. Streamed: memory stays flat whatever the file size (only 
 are remembered).
 
 One line: sniff the encoding → decode incrementally into physical lines → csv rows → check the header → per
-record (numbered from 1, line = the physical line where it starts): category, feed or article, validated and
-prepared → every ~500 records (or ~16 MB of text) one transaction: categories, feeds (created without fetching,
-due at once), articles (`save_articles`), then the checkpoint.
+record (numbered from 1, line = the physical line where it starts): category, feed or article, validated →
+every ~500 records (or ~16 MB of text) a batch, prepared in the parse pool then written in one transaction
+(categories, feeds created without fetching and due at once, articles through `save_articles`, then the
+checkpoint) while the next batch is read; batches are written one at a time, in file order.
 
-Encodings (decided on the first 64 KiB, applied to the whole file):
+Encodings (the byte order mark and UTF-16 are decided on the first 64 KiB):
 - a UTF-8 byte order mark: UTF-8; a UTF-16 one (LE or BE): UTF-16;
 - no mark but a NUL in most even (odd) positions of the first block: UTF-16-BE (LE) without a mark (noted);
 - otherwise UTF-8. At the first byte sequence that is not UTF-8: when everything before it was ASCII, the
@@ -20,12 +21,14 @@ control characters are removed from text fields.
 A row is a category row (only category columns), a feed row (feed columns, no article), or an article row
 (article columns; its category and feed are created when missing, its feed becomes the article's main feed).
 A bad URL, date, boolean, content type or list cell rejects the row with its line and the column at fault; the
-rest goes on. A last record cut short by the end of the file is a truncated file: the records before it are
-kept, and InvalidInput says where it stopped.
+rest goes on. Empty cells, `None` and `null` are "no value"; a row of empty cells is skipped. A last record cut
+short by the end of the file is a truncated file: the records before it are kept, and InvalidInput says where it
+stopped.
 """
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import csv
 import json
@@ -35,6 +38,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from legadilo.core.errors import InvalidInput
@@ -44,8 +48,9 @@ from legadilo.importexport.articles import (
     ArticleRow,
     ImportedArticle,
     ImportedGroup,
+    WriteQueue,
     lock_user_imports,
-    prepare,
+    prepare_batch,
     save_articles,
 )
 from legadilo.importexport.csv_format import CSV_HEADER_FIELDS
@@ -320,18 +325,31 @@ def _record(cells: dict[str, str]) -> _Record:
 
 @dataclass
 class _Batch:
+    """Records read, waiting to be prepared and written (problems and notes reach the report when written)."""
+
     categories: dict[str, NewCategory] = field(default_factory=dict)
     feeds: dict[str, NewFeed] = field(default_factory=dict)
-    feed_rows: list[tuple[int, str]] = field(default_factory=list)  # (line, url) of feed rows to report
-    articles: list[tuple[ArticleRow, str | None]] = field(default_factory=list)  # (row, its feed URL)
+    feed_rows: list[tuple[int, str]] = field(default_factory=list)  # (line, url) of feed rows
+    articles: list[ImportedArticle] = field(default_factory=list)
+    article_lines: list[int] = field(default_factory=list)
+    article_feeds: list[str | None] = field(default_factory=list)  # the feed URL of each article
+    problems: list[tuple[int, bool, str, str]] = field(default_factory=list)  # (line, invalid?, url, reason)
+    notes: list[str] = field(default_factory=list)
     records: int = 0
     weight: int = 0
+    rows_done: int = 0
+    bytes_read: int = 0
 
-    def add(self, record: _Record) -> None:
+    def add(self, line: int, record: _Record) -> None:
         if record.category:
             self.categories.setdefault(record.category.slug, record.category)
         if record.feed:
             self.feeds.setdefault(record.feed.url, record.feed)
+        if record.article:
+            self.articles.append(record.article)
+            self.article_lines.append(line)
+            self.article_feeds.append(record.feed.url if record.feed else None)
+            self.weight += len(record.article.content) + 512
 
     @property
     def full(self) -> bool:
@@ -349,80 +367,101 @@ class _CsvImport:
     reader: CountingReader
     feed_lines: dict[str, int] = field(default_factory=dict)  # feed URL -> line of its first feed row
     batch: _Batch = field(default_factory=_Batch)
+    queue: WriteQueue = field(default_factory=WriteQueue)
     number: int = 0  # records read
 
     def handle_malformed(self, line: int, reason: str) -> None:
         self.number += 1
         if self.number > self.resume_after:
             self.batch.records += 1
-            self.report.reject(line, "", reason)
+            self.batch.problems.append((line, True, "", reason))
 
     def handle(self, line: int, cells: dict[str, str]) -> None:
-        """Read one record into the batch (or the report)."""
+        """Read one record into the batch (records up to `resume_after` only into the duplicate feed check)."""
         self.number += 1
         counted = self.number > self.resume_after
-        if counted:
-            self.batch.records += 1
+        self.batch.records += counted
         try:
             record = _record(cells)
         except _Invalid as invalid:
             if counted:
-                self.report.reject(line, invalid.url or cells["article_url"] or cells["feed_url"], invalid.reason)
+                url = invalid.url or cells["article_url"] or cells["feed_url"]
+                self.batch.problems.append((line, True, url, invalid.reason))
             return
         if record.article is None and record.feed is not None:
             first = self.feed_lines.setdefault(record.feed.url, line)
             if counted and first != line:
-                self.report.skip(line, record.feed.url, f"duplicate of line {first}")
+                self.batch.problems.append((line, False, record.feed.url, f"duplicate of line {first}"))
                 return
             if counted:
                 self.batch.feed_rows.append((line, record.feed.url))
         if not counted:
             return
         if record.article is None and record.feed is None and record.category is None:
-            self.report.skip(line, "", "empty row")
+            self.batch.problems.append((line, False, "", "empty row"))
             return
-        if record.article is not None:
-            try:
-                row = prepare(record.article)
-            except InvalidInput as error:
-                self.report.reject(line, record.article.url, f"article_url: {error.message}")
-                return
-            self.batch.articles.append((row, record.feed.url if record.feed else None))
-            self.batch.weight += row.weight
-        self.batch.add(record)
+        self.batch.add(line, record)
 
-    async def flush(self) -> None:
-        """Write the batch in one transaction, with the checkpoint; then report progress."""
+    async def submit(self, notes: list[str]) -> None:
+        """Hand the batch to the write queue (it is written once the previous one is)."""
         batch, self.batch = self.batch, _Batch()
-        report = self.report
+        batch.rows_done, batch.bytes_read, batch.notes = self.number, self.reader.count, notes
+        await self.queue.put(lambda: self._write(batch))
+
+    async def _write(self, batch: _Batch) -> None:
+        """Prepare the articles, then write everything in one transaction, with the checkpoint."""
+        prepared = await prepare_batch(self.rt, batch.articles)
+        problems = list(batch.problems)
+        rows: list[tuple[ArticleRow, str | None]] = []
+        for row, line, article, feed in zip(
+            prepared, batch.article_lines, batch.articles, batch.article_feeds, strict=True
+        ):
+            if isinstance(row, str):
+                problems.append((line, True, article.url, f"article_url: {row}"))
+            else:
+                rows.append((row, feed))
         async with in_transaction() as connection:
-            if batch.categories or batch.feeds or batch.articles:
-                now = self.rt.clock.now()
-                await lock_user_imports(connection, self.user_id)
-                created_categories: set[str] = set()
-                category_ids = await insert_categories(
-                    connection, self.user_id, batch.categories, now, created_categories
-                )
-                created_feeds = await insert_feeds(
-                    connection, self.user_id, list(batch.feeds.values()), category_ids, now
-                )
-                report.add_created("categories", len(created_categories))
-                report.add_created("feeds", len(created_feeds))
-                for line, url in batch.feed_rows:
-                    if url not in created_feeds:
-                        report.skip(line, url, "already subscribed")
-                feed_ids = await feed_ids_by_url(connection, self.user_id, sorted(batch.feeds))
-                rows = [replace(row, main_feed_id=feed_ids.get(url)) if url else row for row, url in batch.articles]
-                result = await save_articles(connection, self.user_id, rows, now)
-                for what, count in result.created.items():
-                    report.add_created(what, count)
-                report.updated += result.updated
-            report.rows_done = self.number
-            report.bytes_read = self.reader.count
+            if batch.categories or batch.feeds or rows:
+                await self._save(connection, batch, rows, problems)
+            _report(self.report, problems, batch.notes)
+            self.report.rows_done, self.report.bytes_read = batch.rows_done, batch.bytes_read
             if self.checkpoint is not None:
-                await self.checkpoint(connection, report)
+                await self.checkpoint(connection, self.report)
         if self.on_progress is not None:
-            self.on_progress(report)
+            self.on_progress(self.report)
+
+    async def _save(
+        self,
+        connection: BaseDBAsyncClient,
+        batch: _Batch,
+        rows: list[tuple[ArticleRow, str | None]],
+        problems: list[tuple[int, bool, str, str]],
+    ) -> None:
+        now = self.rt.clock.now()
+        await lock_user_imports(connection, self.user_id)
+        created_categories: set[str] = set()
+        category_ids = await insert_categories(connection, self.user_id, batch.categories, now, created_categories)
+        created_feeds = await insert_feeds(connection, self.user_id, list(batch.feeds.values()), category_ids, now)
+        self.report.add_created("categories", len(created_categories))
+        self.report.add_created("feeds", len(created_feeds))
+        problems.extend(
+            (line, False, url, "already subscribed") for line, url in batch.feed_rows if url not in created_feeds
+        )
+        feed_ids = await feed_ids_by_url(connection, self.user_id, sorted(batch.feeds))
+        articles = [replace(row, main_feed_id=feed_ids.get(url)) if url else row for row, url in rows]
+        result = await save_articles(connection, self.user_id, articles, now)
+        for what, count in result.created.items():
+            self.report.add_created(what, count)
+        self.report.updated += result.updated
+
+
+def _report(report: ImportReport, problems: list[tuple[int, bool, str, str]], notes: list[str]) -> None:
+    """A batch's rejected and skipped records, in file order, and its notes (each note once)."""
+    for line, invalid, url, reason in sorted(problems, key=lambda problem: problem[0]):
+        (report.reject if invalid else report.skip)(line, url, reason)
+    for note in notes:
+        if note not in report.notes:
+            report.notes.append(note)
 
 
 def _header(reader: Iterator[list[str]]) -> list[str]:
@@ -440,11 +479,6 @@ def _header(reader: Iterator[list[str]]) -> list[str]:
         shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
         raise InvalidInput(f"not a Legadilo CSV file: the header lacks the column(s) {shown}")
     return header
-
-
-def _note_once(report: ImportReport, note: str) -> None:
-    if note not in report.notes:
-        report.notes.append(note)
 
 
 async def import_csv(
@@ -469,14 +503,18 @@ async def import_csv(
     rows = csv.reader(lines, strict=False)
     header = _header(rows)
     try:
-        await _read_records(state, rows, lines, header)
-    except _Stopped as stopped:
-        await state.flush()
-        raise InvalidInput(
-            f"line {stopped.line}: {stopped.reason}; the {state.number} records before it were processed"
-        ) from None
-    _notes(state, lines)
-    await state.flush()
+        try:
+            await _read_records(state, rows, lines, header)
+        except _Stopped as stopped:
+            await state.submit(_notes(lines))
+            await state.queue.drain()
+            raise InvalidInput(
+                f"line {stopped.line}: {stopped.reason}; the {state.number} records before it were processed"
+            ) from None
+        await state.submit(_notes(lines))
+        await state.queue.drain()
+    finally:
+        await state.queue.settle()
     return state.report
 
 
@@ -490,7 +528,7 @@ class _Stopped(Exception):
 
 
 async def _read_records(state: _CsvImport, rows: Any, lines: _Lines, header: list[str]) -> None:
-    """Every record after the header into batches, flushed when full.
+    """Every record after the header into batches, each handed to the write queue when full.
 
     Raises:
         _Stopped: a record cut by the end of the file, or a line the csv module cannot read.
@@ -512,16 +550,15 @@ async def _read_records(state: _CsvImport, rows: Any, lines: _Lines, header: lis
             raise _Stopped(start, "the file ends in the middle of this record (truncated?)")
         else:
             state.handle_malformed(start, f"{len(cells)} cells where the header has {width}")
-        _notes(state, lines)
         if state.batch.full:
-            await state.flush()
+            await state.submit(_notes(lines))
+        elif state.number % 16 == 0:
+            await asyncio.sleep(0)  # let the write of the previous batch go on
 
 
-def _notes(state: _CsvImport, lines: _Lines) -> None:
-    """What the decoding guessed or repaired, once each (a resumed import's report has those seen before)."""
-    if lines.decoder is not None:
-        for note in lines.decoder.notes:
-            _note_once(state.report, note)
-        lines.decoder.notes.clear()
+def _notes(lines: _Lines) -> list[str]:
+    """What the decoding guessed or repaired so far (the report keeps each note once)."""
+    notes = list(lines.decoder.notes) if lines.decoder is not None else []
     if lines.nul_lines:
-        _note_once(state.report, "NUL characters were removed from the cells (PostgreSQL text cannot hold them)")
+        notes.append("NUL characters were removed from the cells (PostgreSQL text cannot hold them)")
+    return notes

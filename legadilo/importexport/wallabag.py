@@ -15,6 +15,7 @@ An entry with a missing URL or a field of the wrong type is rejected with its nu
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,7 +25,7 @@ import ijson  # type: ignore[import-untyped]
 from tortoise.transactions import in_transaction
 
 from legadilo.core.errors import InvalidInput
-from legadilo.importexport.articles import ArticleRow, ImportedArticle, prepare, save_articles
+from legadilo.importexport.articles import ArticleRow, ImportedArticle, WriteQueue, prepare_batch, save_articles
 from legadilo.importexport.csv_import import BATCH_CHARACTERS, SNIFF_BYTES, SniffingDecoder
 from legadilo.importexport.reports import Checkpoint, CountingReader, ImportReport, ProgressCallback
 from legadilo.parsing import normalize
@@ -188,6 +189,24 @@ def _article(entry: object) -> ImportedArticle:
 
 
 @dataclass
+class _Batch:
+    """Entries read, waiting to be prepared and written (problems and notes reach the report when written)."""
+
+    articles: list[ImportedArticle] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (entry number, url, reason)
+    notes: list[str] = field(default_factory=list)
+    records: int = 0
+    weight: int = 0
+    rows_done: int = 0
+    bytes_read: int = 0
+
+    @property
+    def full(self) -> bool:
+        return self.records >= BATCH_ENTRIES or self.weight >= BATCH_CHARACTERS
+
+
+@dataclass
 class _WallabagImport:
     rt: Runtime
     user_id: int
@@ -196,45 +215,55 @@ class _WallabagImport:
     checkpoint: Checkpoint | None
     on_progress: ProgressCallback | None
     reader: CountingReader
-    rows: list[ArticleRow] = field(default_factory=list)
-    records: int = 0  # in the pending batch
-    weight: int = 0
+    batch: _Batch = field(default_factory=_Batch)
+    queue: WriteQueue = field(default_factory=WriteQueue)
     number: int = 0  # entries read
 
     def handle(self, entry: object) -> None:
         self.number += 1
         if self.number <= self.resume_after:
             return
-        self.records += 1
+        self.batch.records += 1
         try:
-            row = prepare(_article(entry))
+            article = _article(entry)
         except _Invalid as invalid:
-            self.report.reject(self.number, _url_of(entry), invalid.reason)
+            self.batch.problems.append((self.number, _url_of(entry), invalid.reason))
             return
-        except InvalidInput as error:
-            self.report.reject(self.number, _url_of(entry), f"url: {error.message}")
-            return
-        self.rows.append(row)
-        self.weight += row.weight
+        self.batch.articles.append(article)
+        self.batch.numbers.append(self.number)
+        self.batch.weight += len(article.content) + 512
 
-    @property
-    def full(self) -> bool:
-        return self.records >= BATCH_ENTRIES or self.weight >= BATCH_CHARACTERS
+    async def submit(self, notes: list[str]) -> None:
+        """Hand the batch to the write queue (it is written once the previous one is)."""
+        batch, self.batch = self.batch, _Batch()
+        batch.rows_done, batch.bytes_read, batch.notes = self.number, self.reader.count, notes
+        await self.queue.put(lambda: self._write(batch))
 
-    async def flush(self) -> None:
-        rows, self.rows, self.records, self.weight = self.rows, [], 0, 0
+    async def _write(self, batch: _Batch) -> None:
+        """Prepare the articles, then save them in one transaction, with the checkpoint."""
+        prepared = await prepare_batch(self.rt, batch.articles)
+        problems = list(batch.problems)
+        rows: list[ArticleRow] = []
+        for row, number, article in zip(prepared, batch.numbers, batch.articles, strict=True):
+            if isinstance(row, str):
+                problems.append((number, article.url, f"url: {row}"))
+            else:
+                rows.append(row)
+        report = self.report
         async with in_transaction() as connection:
             if rows:
                 result = await save_articles(connection, self.user_id, rows, self.rt.clock.now())
                 for what, count in result.created.items():
-                    self.report.add_created(what, count)
-                self.report.updated += result.updated
-            self.report.rows_done = self.number
-            self.report.bytes_read = self.reader.count
+                    report.add_created(what, count)
+                report.updated += result.updated
+            for number, url, reason in sorted(problems):
+                report.reject(number, url, reason)
+            report.notes.extend(note for note in dict.fromkeys(batch.notes) if note not in report.notes)
+            report.rows_done, report.bytes_read = batch.rows_done, batch.bytes_read
             if self.checkpoint is not None:
-                await self.checkpoint(connection, self.report)
+                await self.checkpoint(connection, report)
         if self.on_progress is not None:
-            self.on_progress(self.report)
+            self.on_progress(report)
 
 
 def _url_of(entry: object) -> str:
@@ -278,24 +307,32 @@ async def import_wallabag(
         rt, user_id, report or ImportReport(kind="wallabag"), resume_after, checkpoint, on_progress, reader
     )
     entries = _entries(stream)
-    while True:
+    try:
         try:
-            entry = next(entries)
-        except StopIteration:
-            break
+            await _read_entries(state, entries, stream)
         except ijson.JSONError as error:
-            if state.records:
-                await state.flush()
+            await state.submit(list(stream.decoder.notes))
+            await state.queue.drain()
             raise InvalidInput(_stop_message(state.number, str(error))) from None
-        state.handle(entry)
-        for note in stream.decoder.notes:
-            if note not in state.report.notes:
-                state.report.notes.append(note)
-        stream.decoder.notes.clear()
-        if state.full:
-            await state.flush()
-    await state.flush()
+        await state.submit(list(stream.decoder.notes))
+        await state.queue.drain()
+    finally:
+        await state.queue.settle()
     return state.report
+
+
+async def _read_entries(state: _WallabagImport, entries: Iterator[object], stream: _Utf8Stream) -> None:
+    """Every entry into batches, each handed to the write queue when full.
+
+    Raises:
+        ijson.JSONError: invalid or truncated JSON.
+    """
+    for entry in entries:
+        state.handle(entry)
+        if state.batch.full:
+            await state.submit(list(stream.decoder.notes))
+        elif state.number % 16 == 0:
+            await asyncio.sleep(0)  # let the write of the previous batch go on
 
 
 def _stop_message(done: int, error: str) -> str:

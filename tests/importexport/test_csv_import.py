@@ -443,3 +443,23 @@ async def test_another_users_data_is_untouched(db: Runtime) -> None:
 
     assert await snapshot(other) == before
     assert (await Article.get(user_id=user_id)).title == "Alice's"
+
+
+async def test_empty_none_and_null_cells_mean_no_value_and_empty_rows_are_skipped(db: Runtime) -> None:
+    user_id = await new_user()
+    text = csv_text(
+        [
+            article(1, article_read_at="None", article_is_favorite="null", article_tags="null", article_authors=""),
+            {},
+            article(2, article_is_favorite="yes", article_read_at="2024-05-01 10:00:00"),
+        ]
+    )
+
+    report = await import_csv(db, user_id, io.BytesIO(text.encode()))
+
+    assert report.rejected == [Rejected(3, "", "empty row")] and report.invalid == 0
+    first, second = await Article.filter(user_id=user_id).order_by("url")
+    assert (first.read_at, first.is_favorite, first.authors) == (None, False, [])
+    assert (
+        second.is_favorite and second.read_at is not None and second.read_at.isoformat() == "2024-05-01T10:00:00+00:00"
+    )
