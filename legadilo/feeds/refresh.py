@@ -97,28 +97,35 @@ class SourceState:
     schedule: tuple[planning.Subscriber, ...]
 
 
-_SOURCE_STATE = """
+_SOURCE_STATES = """
 SELECT s.id, s.url, s.etag, s.last_modified, s.body_hash, count(f.id) AS subscribers,
        COALESCE(array_agg(f.refresh_delay::text ORDER BY f.id) FILTER (WHERE us.user_id IS NOT NULL), '{}') AS delays,
        COALESCE(array_agg(us.timezone::text ORDER BY f.id) FILTER (WHERE us.user_id IS NOT NULL), '{}') AS zones
 FROM feed_source s
 LEFT JOIN feed f ON f.source_id = s.id AND f.disabled_at IS NULL
 LEFT JOIN user_settings us ON us.user_id = f.user_id
-WHERE s.id = $1
+WHERE s.id = ANY($1::bigint[])
 GROUP BY s.id"""
 
 
-async def read_source_state(source_id: int) -> SourceState | None:
-    rows = await Tortoise.get_connection("default").execute_query_dict(_SOURCE_STATE, [source_id])
-    if not rows:
-        return None
-    row = rows[0]
-    schedule = tuple(
-        planning.Subscriber(RefreshDelay(delay), zone) for delay, zone in zip(row["delays"], row["zones"], strict=True)
-    )
-    return SourceState(
-        row["id"], row["url"], row["etag"], row["last_modified"], row["body_hash"], row["subscribers"], schedule
-    )
+async def read_source_states(source_ids: list[int]) -> dict[int, SourceState]:
+    """The states of these sources (one query for a whole claim); missing ones were deleted meanwhile."""
+    rows = await Tortoise.get_connection("default").execute_query_dict(_SOURCE_STATES, [source_ids])
+    return {
+        row["id"]: SourceState(
+            row["id"],
+            row["url"],
+            row["etag"],
+            row["last_modified"],
+            row["body_hash"],
+            row["subscribers"],
+            tuple(
+                planning.Subscriber(RefreshDelay(delay), zone)
+                for delay, zone in zip(row["delays"], row["zones"], strict=True)
+            ),
+        )
+        for row in rows
+    }
 
 
 async def fetch_feed(
@@ -155,12 +162,19 @@ async def parse_in_pool(rt: Runtime, fetched: Fetched) -> ParsedFeed:
 
 
 async def refresh_source(
-    rt: Runtime, source_id: int, *, use_cache: bool = True, hosts: HostLimits | None = None, owner: str = ""
+    rt: Runtime,
+    source_id: int,
+    *,
+    use_cache: bool = True,
+    hosts: HostLimits | None = None,
+    owner: str = "",
+    state: SourceState | None = None,
 ) -> RefreshOutcome:
     """Refresh one source: fetch → parse → store → schedule (see the module docstring). Recording the
-    attempt also ends `owner`'s lease on the source (in the same statement)."""
+    attempt also ends `owner`'s lease on the source (in the same statement). `state`: the source as the
+    caller just read it (see `read_source_states`), else it is read here."""
     started = time.monotonic()
-    source = await read_source_state(source_id)
+    source = state or (await read_source_states([source_id])).get(source_id)
     if source is None:  # unsubscribed by everybody (and cleaned up) since it was claimed
         return RefreshOutcome(source_id, "", UpdateStatus.FAILURE, error="the source no longer exists")
     validators = Validators(source.etag, source.last_modified) if use_cache else None

@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 
 from legadilo.feeds import planning, queries
 from legadilo.feeds.hosts import HostLimits
-from legadilo.feeds.refresh import Failure, RefreshOutcome, record_failure, refresh_source
+from legadilo.feeds.refresh import (
+    Failure,
+    RefreshOutcome,
+    SourceState,
+    read_source_states,
+    record_failure,
+    refresh_source,
+)
 from legadilo.runtime import Runtime
 
 logger = logging.getLogger(__name__)
@@ -59,11 +66,13 @@ async def refresh_claimed(
     report = report or RefreshReport()
     limit = asyncio.Semaphore(rt.settings.fetch.concurrency)
     hosts = HostLimits(rt.settings.fetch.per_host)
+    states = await read_source_states(source_ids) if source_ids else {}
 
     async def one(source_id: int) -> None:
         async with limit:
             skip = stop is not None and stop.is_set()
-            await _refresh_and_release(rt, source_id, owner, use_cache, hosts, report, skip=skip)
+            state = states.get(source_id)
+            await _refresh_and_release(rt, source_id, owner, use_cache, hosts, report, skip=skip, state=state)
 
     async with asyncio.TaskGroup() as group:
         for source_id in source_ids:
@@ -80,6 +89,7 @@ async def _refresh_and_release(
     report: RefreshReport,
     *,
     skip: bool = False,
+    state: SourceState | None = None,
 ) -> None:
     """The per-source boundary: a crash is recorded as a failure of that source (with its backoff) and never
     stops the others. Recording the outcome ends the lease; when nothing could be recorded (the database is
@@ -87,7 +97,7 @@ async def _refresh_and_release(
     recorded = False
     try:
         if not skip:
-            report.outcomes.append(await _refresh_guarded(rt, source_id, owner, use_cache, hosts))
+            report.outcomes.append(await _refresh_guarded(rt, source_id, owner, use_cache, hosts, state))
             recorded = True
     except Exception:
         logger.exception("could not record the refresh of source %s", source_id)
@@ -98,11 +108,11 @@ async def _refresh_and_release(
 
 
 async def _refresh_guarded(
-    rt: Runtime, source_id: int, owner: str, use_cache: bool, hosts: HostLimits
+    rt: Runtime, source_id: int, owner: str, use_cache: bool, hosts: HostLimits, state: SourceState | None
 ) -> RefreshOutcome:
     started = time.monotonic()
     try:
-        return await refresh_source(rt, source_id, use_cache=use_cache, hosts=hosts, owner=owner)
+        return await refresh_source(rt, source_id, use_cache=use_cache, hosts=hosts, owner=owner, state=state)
     except Exception as exc:
         logger.exception("refresh of source %s crashed", source_id)
         failure = Failure(f"internal error: {type(exc).__name__}: {exc}")
@@ -131,8 +141,11 @@ async def refresh_due(rt: Runtime, *, owner: str | None = None, stop: asyncio.Ev
                 continue
             now = rt.clock.now()
             claimed = await queries.claim_due_sources(owner, now, now + planning.LEASE_DURATION, room)
+            states = await read_source_states(claimed) if claimed else {}
             running.update(
-                asyncio.create_task(_refresh_and_release(rt, source_id, owner, True, hosts, report))
+                asyncio.create_task(
+                    _refresh_and_release(rt, source_id, owner, True, hosts, report, state=states.get(source_id))
+                )
                 for source_id in claimed
             )
             if not claimed:
