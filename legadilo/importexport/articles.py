@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import html
 import json
+import os
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -232,15 +233,20 @@ def prepare_many(articles: Sequence[ImportedArticle]) -> list[ArticleRow | str]:
 
 
 async def prepare_batch(rt: Runtime, articles: Sequence[ImportedArticle]) -> list[ArticleRow | str]:
-    """`prepare_many` in the parse pool (the importer reads on meanwhile), here for a few articles."""
+    """`prepare_many` in the parse pool, split between its workers (the importer reads on meanwhile); here for a
+    few articles."""
     if len(articles) < POOL_MIN_ARTICLES:
         return prepare_many(articles)
     pool = rt.parse_pool
+    size = -(-len(articles) // (os.cpu_count() or 1))
+    chunks = [list(articles[start : start + size]) for start in range(0, len(articles), size)]
+    loop = asyncio.get_running_loop()
     try:
-        return await asyncio.get_running_loop().run_in_executor(pool, prepare_many, list(articles))
+        prepared = await asyncio.gather(*(loop.run_in_executor(pool, prepare_many, chunk) for chunk in chunks))
     except BrokenProcessPool:  # a worker died (killed by the OOM killer…): a fresh pool next time, here now
         rt.reset_parse_pool(pool)
         return prepare_many(articles)
+    return [row for rows in prepared for row in rows]
 
 
 class WriteQueue:
