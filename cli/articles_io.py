@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, NoReturn
 
 import typer
 
@@ -104,10 +104,10 @@ class _WriteFailed(Exception):
     pass
 
 
-def _write_failed(output: str, error: OSError) -> None:
-    if isinstance(error, BrokenPipeError):  # the reader went away: no second error when Python flushes stdout
+def _write_failed(output: str, error: OSError) -> NoReturn:
+    if output == "-":  # a full disk or a reader gone: no second error when Python flushes stdout at exit
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    fail(f"cannot write {output}: {error.strerror or error}")
+    fail(f"cannot write {'standard output' if output == '-' else output}: {error.strerror or error}")
 
 
 def parse_since(raw: str) -> datetime:

@@ -223,6 +223,13 @@ async def test_errors_are_one_line_and_write_nothing(cli: Cli, tmp_path: Path) -
     assert await Article.all().count() == 0
 
 
+def cli_env(database: DatabaseTarget, tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of the `cli` fixture, for tests that need their own standard streams."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("LEGADILO_", "DATABASE_URL"))}
+    env.update(DATABASE_URL=database_url(database), LEGADILO_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(ROOT))
+    return {**env, **extra}
+
+
 def run_on_a_terminal(
     args: list[str], *, env: dict[str, str], cwd: Path
 ) -> tuple[subprocess.CompletedProcess[bytes], str]:
@@ -266,14 +273,7 @@ async def test_progress_is_drawn_on_a_terminal_only(
     await users("alice@example.org")
     path = tmp_path / "articles.csv"
     path.write_text(csv_text(SAMPLE), encoding="utf-8")
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("LEGADILO_", "DATABASE_URL"))}
-    env.update(
-        DATABASE_URL=database_url(migrated_database),
-        LEGADILO_DATA_DIR=str(tmp_path / "data"),
-        PYTHONPATH=str(ROOT),
-        TERM="xterm",
-        COLUMNS="120",
-    )
+    env = cli_env(migrated_database, tmp_path, TERM="xterm", COLUMNS="120")
     result, drawn = run_on_a_terminal(
         ["import", "csv", str(path), "--user", "alice@example.org", "--json"], env=env, cwd=tmp_path
     )
@@ -329,3 +329,29 @@ def test_since_accepts_a_date_or_a_datetime(
         parse_since(raw)
     assert stopped.value.exit_code == 1
     assert capsys.readouterr().err.startswith(f"error: invalid --since {raw!r}")
+
+
+def export_to_a_full_disk(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`legadilo export csv` with standard output on /dev/full (every write fails with ENOSPC)."""
+    with Path("/dev/full").open("wb") as full:
+        return subprocess.run(
+            [sys.executable, "-m", "cli.main", "export", "csv", "--user", "alice@example.org"],
+            stdin=subprocess.DEVNULL,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=cwd,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+
+
+async def test_export_to_a_full_disk_ends_with_one_line(
+    migrated_database: DatabaseTarget, tmp_path: Path, db: object
+) -> None:
+    await users("alice@example.org")
+
+    result = export_to_a_full_disk(cli_env(migrated_database, tmp_path), tmp_path)
+
+    assert_one_line_error(result, "cannot write standard output: No space left on device")
