@@ -1,7 +1,10 @@
 """lxml work on HTML fragments: parsing without network, serialising, lazy images, URLs, text, truncation.
 
-libxml2 also bounds the nesting depth (256 levels; deeper content is dropped), which keeps the sanitiser
-(html5ever checks scopes along the stack of open elements) linear on hostile, deeply nested markup.
+The parser runs with libxml2's "huge" option: without it, a single text node over 10,000,000 characters (one
+long paragraph of an imported article) is silently dropped. libxml2 still bounds the nesting depth (2,048
+levels with that option; deeper content is dropped), which keeps the sanitiser (html5ever checks scopes along
+the stack of open elements) linear on hostile, deeply nested markup; input sizes are capped upstream (15 MiB
+fetched bodies, bounded import cells).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ _PARSER = lxml.etree.HTMLParser(
     remove_pis=True,
     default_doctype=False,
     collect_ids=False,
+    huge_tree=True,
 )
 _DOCUMENT_TAGS = re.compile(r"</?\s*(?:html|body)\b[^>]*>", re.IGNORECASE)
 _LAZY_SOURCES = ("data-src", "data-lazy-src", "data-original")

@@ -353,6 +353,19 @@ async def test_a_ten_megabyte_cell_is_imported(db: Runtime) -> None:
     assert stored.reading_time == 2_000_000 // 200
 
 
+async def test_a_ten_megabyte_paragraph_is_imported_whole(db: Runtime) -> None:
+    """One text node over libxml2's default 10,000,000-character limit (it used to come out empty)."""
+    user_id = await new_user()
+    content = "<p>" + "word " * 2_100_000 + "</p>"  # 10.5 MB in one text node
+
+    report = await import_csv(db, user_id, csv_bytes([article(1, article_content=content)]))
+
+    assert report.created == {"articles": 1}
+    stored = await Article.get(user_id=user_id)
+    assert stored.content == content
+    assert stored.reading_time == 2_100_000 // 200
+
+
 async def test_nul_bytes_are_removed_with_a_note(db: Runtime) -> None:
     user_id = await new_user()
     data = csv_text([article(1, article_title="Nul\x00title", article_comments='["a\x00b"]')]).encode()
