@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime
+from pathlib import Path
 from typing import IO, Any
 
 import lxml.etree  # type: ignore[import-untyped]
@@ -85,6 +86,10 @@ def read_opml(source: str | IO[bytes]) -> Iterator[OpmlItem]:
     Raises:
         OpmlError: malformed XML (with line and column), no <opml> root, no <body>, a DOCTYPE.
     """
+    if isinstance(source, str):
+        with Path(source).open("rb") as file:  # closed whatever happens (lxml would leave it to the collector)
+            yield from read_opml(file)
+        return
     events = lxml.etree.iterparse(
         source,
         events=("start", "end"),
