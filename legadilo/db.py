@@ -240,14 +240,29 @@ def as_database_unavailable(exc: BaseException) -> DatabaseUnavailable | None:
 
 
 async def ping(within_seconds: float = 3.0) -> bool:
-    """True when the runtime's database answers `SELECT 1` within `within_seconds`."""
+    """True when the runtime's database answers `SELECT 1` within `within_seconds`.
+
+    A pooled connection can be dead while the pool still hands it out: a backend that is terminated (a database
+    restart, pg_terminate_backend) says goodbye with an error that asyncpg reads while the connection is idle,
+    which leaves it "another operation is in progress" until the socket closes a moment later. So when the
+    check fails on a pooled connection, the pooled connections are replaced (each on its next use) and the
+    check is asked once more on a fresh one: the answer is the database's, not that of one stale connection.
+    """
     import asyncio
 
     from tortoise import Tortoise
 
     try:
         async with asyncio.timeout(within_seconds):
-            await Tortoise.get_connection("default").execute_query("SELECT 1")
+            connection = Tortoise.get_connection("default")
+            try:
+                await connection.execute_query("SELECT 1")
+            except Exception as exc:  # noqa: BLE001 - any failure of a pooled connection: retried on a fresh one
+                logger.info("database ping failed on a pooled connection, retrying on a fresh one: %s", exc)
+                expire = getattr(connection, "_expire_connections", None)  # the asyncpg client's pool
+                if expire is not None:
+                    await expire()
+                await connection.execute_query("SELECT 1")
     except Exception as exc:  # noqa: BLE001 - any failure of the driver means "unreachable" here
         logger.warning("database ping failed: %s", exc)
         return False

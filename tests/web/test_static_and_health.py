@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import struct
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import asyncpg
 import brotli
 from quart.typing import TestClientProtocol as QuartClient
+from tortoise import Tortoise
 
 from legadilo.db import DatabaseTarget
 from legadilo.runtime import Runtime
@@ -115,3 +117,31 @@ async def test_a_logged_in_page_answers_503_not_500_while_the_database_is_down(
         assert "database is unavailable" in await page.get_data(as_text=True)
 
     assert (await client.get("/reading/")).status_code == 200
+
+
+def _server_goodbye() -> bytes:
+    """The ErrorResponse a backend sends when it is terminated (pg_terminate_backend, a restart), just before it
+    closes its socket."""
+    fields = b"SFATAL\0VFATAL\0C57P01\0Mterminating connection due to administrator command\0\0"
+    return b"E" + struct.pack("!i", len(fields) + 4) + fields
+
+
+async def test_healthz_is_not_fooled_by_pooled_connections_the_server_said_goodbye_to(
+    client: QuartClient, db: Runtime
+) -> None:
+    """asyncpg reads a terminated backend's goodbye while the connection is idle a moment before the socket
+    closes: meanwhile the pool still hands the connection out and every query on it fails with "cannot switch
+    to state 11; another operation (2) is in progress". Here the idle pooled connections get that goodbye
+    without the socket closing, so the moment lasts: /healthz must still tell that the database answers."""
+    assert (await client.get("/healthz")).status_code == 200  # at least one pooled connection
+    pool = Tortoise.get_connection("default")._pool
+    idle = [holder._con for holder in pool._holders if holder._con is not None and holder._in_use is None]
+    assert idle
+    try:
+        for connection in idle:
+            connection._protocol.data_received(_server_goodbye())
+        response = await client.get("/healthz")
+        assert response.status_code == 200, await response.get_data(as_text=True)
+        assert await Tortoise.get_connection("default").execute_query_dict("SELECT 2 AS two") == [{"two": 2}]
+    finally:
+        await pool.expire_connections()  # without the fix, leave no wedged connection to the next tests
