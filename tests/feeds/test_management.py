@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from legadilo.runtime import Runtime
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
-async def make_feed(user: User, url: str = "https://example.org/feed.xml", **fields: object) -> Feed:
+async def make_feed(user: User, url: str = "https://example.org/feed.xml", **fields: Any) -> Feed:
     source = await queries.get_or_create_source(url, NOW + timedelta(hours=6))
     return await Feed.create(user_id=user.id, source=source, title=f"Feed {url}", feed_type=FeedType.RSS20, **fields)
 
