@@ -187,8 +187,17 @@ async def _render_search(
     more = None
     if page and page.next_cursor:
         more = url_for("search.search_page") + "?" + urlencode([*items, ("after", page.next_cursor)])
+    query = parsed.query
+    refined = query is None or (query.filters, query.feed_ids, query.external_tags, query.order, query.direction) != (
+        ListFilter(),
+        (),
+        (),
+        SearchOrder.RANK,
+        OrderDirection.DESC,
+    )
     html = await render_template(
         "search/search.html",
+        refined=refined,
         v=parsed.values, errors=parsed.errors, page=page, items=items, more=more, tags=tags, feeds=feeds,
         options=OPTIONS, bulk_error=bulk_error, timezone=await _timezone(user.id), article_link=article_link,
     )  # fmt: skip

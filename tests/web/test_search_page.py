@@ -140,6 +140,9 @@ async def test_filters_feeds_external_tags_and_tags_narrow_the_results(client: Q
     assert _titles(await _page(client, "favorite_status=ONLY_FAVORITE")) == ["Tagged zeppelin"]
     body = await _page(client, "q=zeppelin&tags=travel")
     assert '<option value="travel" selected>Travel</option>' in body
+    assert '<details class="search-filters" open>' in body  # a refined search shows its filters
+    body = await _page(client, "q=zeppelin&mode=WORDS&read_status=ALL&order=RANK&direction=DESC")
+    assert '<details class="search-filters">' in body  # the defaults keep them folded
 
 
 async def test_more_results_follow_the_cursor_and_keep_the_query(client: QuartClient, db: Runtime) -> None:
