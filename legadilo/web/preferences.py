@@ -14,7 +14,7 @@ from quart.typing import ResponseReturnValue
 
 from legadilo.accounts import preferences
 from legadilo.accounts.models import Language, Theme, UserSettings
-from legadilo.core.errors import AuthenticationFailed, InvalidInput
+from legadilo.core.errors import AuthenticationFailed, InvalidInput, NotFound
 from legadilo.reading import lists, tags
 from legadilo.reading.models import (
     FavoriteStatus,
@@ -51,9 +51,8 @@ async def user_theme() -> str:
 # --- settings and password -------------------------------------------------------------------------------
 
 
-async def _settings_page(
-    values: preferences.Preferences | None = None, error: str = "", password_error: str = ""
-) -> str:
+async def _settings_page(values: Any = None, error: str = "", password_error: str = "") -> str:
+    """The settings forms; `values` are the stored settings, or the fields as typed when they were refused."""
     user = require_user()
     return await render_template(
         "preferences/settings.html",
@@ -83,7 +82,7 @@ async def update_settings() -> ResponseReturnValue:
             form.get("words_per_minute", ""), form.get("timezone", ""), form.get("language", ""), form.get("theme", "")
         )
     except InvalidInput as exc:
-        return await _settings_page(error=exc.message), 400
+        return await _settings_page(form.to_dict(), error=exc.message), 400
     await preferences.update_preferences(require_user().id, values)
     await flash("Your settings are saved.")
     return redirect(url_for(".show_settings"), 303)
@@ -239,13 +238,13 @@ async def update_list(list_id: int) -> ResponseReturnValue:
 @login_required
 async def move_list(list_id: int) -> ResponseReturnValue:
     user_id, form = require_user().id, await request.form
-    await lists.reading_list_settings(user_id, list_id)
     ids = [reading_list.id for reading_list in await list_reading_lists(user_id)]
-    position = ids.index(list_id)
+    if list_id not in ids:
+        raise NotFound(f"no reading list {list_id} for this user")
     step = {"up": -1, "down": 1}.get(form.get("direction", ""))
     if step is None:
         raise InvalidInput("move a list up or down")
-    target = position + step
+    position, target = ids.index(list_id), ids.index(list_id) + step
     if 0 <= target < len(ids):
         ids[position], ids[target] = ids[target], ids[position]
         await lists.reorder_reading_lists(user_id, ids)
@@ -292,12 +291,13 @@ async def _tags_page(error: str = "", title: str = "") -> str:
     )
 
 
-async def _tag_page(tag_id: int, error: str = "", status: int = 200) -> ResponseReturnValue:
+async def _tag_page(tag_id: int, error: str = "", status: int = 200, typed: str | None = None) -> ResponseReturnValue:
     user_id = require_user().id
     tag = await tags.get_tag(user_id, tag_id)
     summaries = await tags.list_tags(user_id)
     current = next(summary for summary in summaries if summary.id == tag.id)
-    page = await render_template("preferences/tag.html", tag=current, all_tags=summaries, error=error)
+    title = current.title if typed is None else typed
+    page = await render_template("preferences/tag.html", tag=current, all_tags=summaries, error=error, title=title)
     return page, status, NO_STORE
 
 
@@ -328,10 +328,11 @@ async def show_tag(tag_id: int) -> ResponseReturnValue:
 @blueprint.post("/tags/<int:tag_id>/rename")
 @login_required
 async def rename_tag(tag_id: int) -> ResponseReturnValue:
+    title = (await request.form).get("title", "")
     try:
-        await tags.rename_tag(require_user().id, tag_id, (await request.form).get("title", ""))
+        await tags.rename_tag(require_user().id, tag_id, title)
     except InvalidInput as exc:
-        return await _tag_page(tag_id, exc.message, 400)
+        return await _tag_page(tag_id, exc.message, 400, title)
     await flash("The tag is renamed.")
     return redirect(url_for(".show_tag", tag_id=tag_id), 303)
 

@@ -195,6 +195,11 @@ async def test_bad_settings_rerender_the_form_with_an_error(
     status, html = await _post(logged, "/settings/", form)
     assert status == 400
     assert message in html and 'role="alert"' in html
+    typed = {"words_per_minute": "320", "timezone": "Asia/Tokyo"}
+    if field in typed:
+        typed[field] = value
+    for name, shown in typed.items():  # what was typed is shown again, the refused value included
+        assert f'name="{name}" type="' in html and f'value="{shown}"' in html, name
     assert (await UserSettings.get(user_id=alice.id)).words_per_minute == 200
 
 
@@ -349,7 +354,7 @@ async def test_tags_create_list_rename_and_refusals(logged: QuartClient, alice: 
     page = f"/settings/tags/{tag.id}/"
     assert (await _post(logged, f"/settings/tags/{tag.id}/rename", {"title": "Python 3"}, page))[0] == 303
     status, html = await _post(logged, f"/settings/tags/{tag.id}/rename", {"title": "rust"}, page)
-    assert status == 400 and "already called" in html
+    assert status == 400 and "already called" in html and 'value="rust"' in html
     assert (await Tag.get(id=tag.id)).title == "Python 3"
 
 
