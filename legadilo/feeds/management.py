@@ -4,7 +4,7 @@ category tree (create, rename, move without cycles, delete). Used by the web and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -19,6 +19,7 @@ from legadilo.reading.queries import get_or_create_tags
 MANUAL_DISABLE_REASON = "Manually disabled"
 MAX_RETENTION_DAYS = 36_500
 MAX_DISABLE_REASON = 500
+MIN_REFRESH_INTERVAL = timedelta(minutes=1)  # "refresh now" never hammers a site
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,9 @@ async def enable_feed(user_id: int, feed_id: int, now: datetime) -> Feed:
 
 
 async def refresh_now(user_id: int, feed_id: int, now: datetime) -> datetime:
-    """Make the feed's source due now (a worker picks it up within seconds). A server that asked to be left
-    alone (Retry-After) is still respected: the answer is when the check will happen.
+    """Make the feed's source due now (a worker picks it up within seconds). A source checked less than a
+    minute ago, or whose server asked to be left alone (Retry-After), is not fetched again before then: the
+    answer is when the check will happen.
 
     Raises:
         NotFound: no such feed for this user.
@@ -89,9 +91,14 @@ async def refresh_now(user_id: int, feed_id: int, now: datetime) -> datetime:
     feed = await queries.get_feed(user_id, feed_id)
     if feed.disabled_at is not None:
         raise InvalidInput(f"the feed {feed.title!r} is disabled: enable it before refreshing it")
-    await FeedSource.filter(id=feed.source.id, next_check_at__gt=now).update(next_check_at=now)
-    retry_after = feed.source.retry_after_until
-    return retry_after if retry_after is not None and retry_after > now else now
+    source = feed.source
+    when = now
+    if source.last_checked_at is not None:
+        when = max(when, source.last_checked_at + MIN_REFRESH_INTERVAL)
+    if source.retry_after_until is not None:
+        when = max(when, source.retry_after_until)
+    await FeedSource.filter(id=source.id, next_check_at__gt=when).update(next_check_at=when)
+    return when
 
 
 # Categories

@@ -19,6 +19,7 @@ from legadilo.parsing.types import ParseError
 from legadilo.runtime import Runtime
 from legadilo.web.auth import login_required
 from legadilo.web.context import current_user, require_user, runtime
+from legadilo.web.formatting import localtime
 
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -228,14 +229,17 @@ async def delete_feed(feed_id: int) -> ResponseReturnValue:
 @blueprint.post("/<int:feed_id>/refresh")
 @login_required
 async def refresh_feed(feed_id: int) -> ResponseReturnValue:
-    rt, now = runtime(), runtime().clock.now()
+    user, rt, now = require_user(), runtime(), runtime().clock.now()
     back = (await request.form).get("back")
-    when = await management.refresh_now(require_user().id, feed_id, now)
+    when = await management.refresh_now(user.id, feed_id, now)
     if when <= now:
         current_app.add_background_task(_refresh_in_background, rt, feed_id)
         await flash("The feed is being refreshed; reload the page in a few seconds to see the result.")
     else:
-        await flash(f"The site asked to be left alone for a while: the feed will be checked after {when:%H:%M} UTC.")
+        moment = localtime(when, await _timezone(user.id))
+        await flash(
+            f"The feed was checked very recently or its site asked for a pause: it will be checked at {moment}."
+        )
     return redirect(url_for(".edit_feed", feed_id=feed_id) if back == "edit" else url_for(".list_feeds"), 303)
 
 

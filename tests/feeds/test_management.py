@@ -95,8 +95,18 @@ async def test_refresh_now_makes_the_source_due_but_respects_retry_after(db: Run
     assert (await FeedSource.get(id=feed.source_id)).next_check_at == NOW  # type: ignore[attr-defined]
 
     later = NOW + timedelta(minutes=30)
-    await FeedSource.filter(id=feed.source_id).update(retry_after_until=later)  # type: ignore[attr-defined]
+    await FeedSource.filter(id=feed.source_id).update(retry_after_until=later, next_check_at=NOW + timedelta(hours=2))  # type: ignore[attr-defined]
     assert await management.refresh_now(alice.id, feed.id, NOW) == later
+    assert (await FeedSource.get(id=feed.source_id)).next_check_at == later  # type: ignore[attr-defined]
+
+
+async def test_refresh_now_waits_a_minute_after_the_last_check(db: Runtime, alice: User) -> None:
+    feed = await make_feed(alice)
+    checked = NOW - timedelta(seconds=20)
+    await FeedSource.filter(id=feed.source_id).update(last_checked_at=checked)  # type: ignore[attr-defined]
+
+    assert await management.refresh_now(alice.id, feed.id, NOW) == checked + timedelta(minutes=1)
+    assert await management.refresh_now(alice.id, feed.id, NOW + timedelta(minutes=2)) == NOW + timedelta(minutes=2)
 
 
 async def test_refresh_now_refuses_a_disabled_feed(db: Runtime, alice: User) -> None:

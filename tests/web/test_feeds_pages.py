@@ -298,6 +298,8 @@ async def test_refresh_now_fetches_the_feed_in_the_background(
 ) -> None:
     await post(client, "/feeds/subscribe", {"url": farm.url(1), "retention": "0"}, "/feeds/subscribe")
     feed = await Feed.get(user_id=alice.id)
+    two_minutes_ago = datetime.now(UTC) - timedelta(minutes=2)
+    await FeedSource.filter(id=feed.source_id).update(last_checked_at=two_minutes_ago)  # type: ignore[attr-defined]
     farm.grow(1)
     before = farm.hits["/feeds/1.xml"]
 
@@ -308,6 +310,14 @@ async def test_refresh_now_fetches_the_feed_in_the_background(
     assert farm.hits["/feeds/1.xml"] == before + 1
     assert await Article.filter(user_id=alice.id).count() == 4
     assert await FeedUpdate.filter(source_id=feed.source_id).count() == 2  # type: ignore[attr-defined]
+
+    await UserSettings.filter(user_id=alice.id).update(timezone="Asia/Tokyo")
+    code, _ = await post(client, f"/feeds/{feed.id}/refresh")  # again at once: not fetched before a minute
+    assert code == 303
+    assert not app.background_tasks
+    page = await (await client.get("/feeds/")).get_data(as_text=True)
+    assert "checked very recently" in page and "JST" in page
+    assert farm.hits["/feeds/1.xml"] == before + 1
 
 
 async def test_refreshing_a_disabled_feed_is_refused(client: QuartClient, alice: User) -> None:
