@@ -357,5 +357,7 @@ async def _disable_exhausted(feeds: list[Feed], first_error_at: datetime, streak
             user_id=feed.user_id,  # type: ignore[attr-defined]
             title=f"Feed '{feed.title[:80]}' was disabled",
             content=f"{DISABLED_REASON} It failed without a single success since {first_error_at:%Y-%m-%d}."
-            f" Subscribe to it again to enable it (feed {feed.id}).",
+            f" Enable it again from its page, or subscribe to it again (feed {feed.id}).",
+            info_link=f"/feeds/{feed.id}/",  # the feeds.edit_feed page
+            info_link_text="Edit feed",
         )

@@ -224,6 +224,7 @@ async def test_failures_are_recorded_back_off_and_finally_disable_with_a_notific
     assert "failed too many times" in refreshed.disabled_reason
     notification = await Notification.get(user_id=alice.id)
     assert notification.title == "Feed 'Feed number 1' was disabled"
+    assert (notification.info_link, notification.info_link_text) == (f"/feeds/{feed.id}/", "Edit feed")
 
     farm.set("/flaky.xml", farm.body(1))
     again = await services.subscribe_to_feed(db, alice.id, f"{farm.base_url}/flaky.xml")
