@@ -16,15 +16,6 @@ from legadilo.accounts import preferences
 from legadilo.accounts.models import Language, Theme, UserSettings
 from legadilo.core.errors import AuthenticationFailed, InvalidInput, NotFound
 from legadilo.reading import lists, tags
-from legadilo.reading.models import (
-    FavoriteStatus,
-    ForLaterStatus,
-    MaxAgeUnit,
-    OrderDirection,
-    ReadingTimeOperator,
-    ReadStatus,
-    TagOperator,
-)
 from legadilo.reading.queries import list_reading_lists
 from legadilo.web.auth import login_required, login_user
 from legadilo.web.context import app_settings, current_user, require_user, runtime
@@ -112,34 +103,17 @@ async def change_password() -> ResponseReturnValue:
 
 # --- reading lists ---------------------------------------------------------------------------------------
 
-_CHOICES: dict[str, list[tuple[str, str]]] = {
-    "read_status": [(ReadStatus.ALL, "All"), (ReadStatus.ONLY_UNREAD, "Unread"), (ReadStatus.ONLY_READ, "Read")],
-    "favorite_status": [
-        (FavoriteStatus.ALL, "All"),
-        (FavoriteStatus.ONLY_FAVORITE, "Favourites"),
-        (FavoriteStatus.ONLY_NON_FAVORITE, "Not favourites"),
-    ],
-    "for_later_status": [
-        (ForLaterStatus.ALL, "All"),
-        (ForLaterStatus.ONLY_FOR_LATER, "For later"),
-        (ForLaterStatus.ONLY_NOT_FOR_LATER, "Not for later"),
-    ],
-    "articles_max_age_unit": [
-        (MaxAgeUnit.UNSET, "No limit"),
-        (MaxAgeUnit.HOURS, "Hours"),
-        (MaxAgeUnit.DAYS, "Days"),
-        (MaxAgeUnit.WEEKS, "Weeks"),
-        (MaxAgeUnit.MONTHS, "Months"),
-    ],
-    "articles_reading_time_operator": [
-        (ReadingTimeOperator.UNSET, "Any length"),
-        (ReadingTimeOperator.MORE_THAN, "More than"),
-        (ReadingTimeOperator.LESS_THAN, "Less than"),
-    ],
-    "include_tag_operator": [(TagOperator.ALL, "All of them"), (TagOperator.ANY, "Any of them")],
-    "exclude_tag_operator": [(TagOperator.ALL, "All of them"), (TagOperator.ANY, "Any of them")],
-    "order_direction": [(OrderDirection.DESC, "Newest first"), (OrderDirection.ASC, "Oldest first")],
-}
+# The editor's select fields (their options and labels are in templates/preferences/list_form.html).
+_CHOICES = (
+    "read_status",
+    "favorite_status",
+    "for_later_status",
+    "articles_max_age_unit",
+    "articles_reading_time_operator",
+    "include_tag_operator",
+    "exclude_tag_operator",
+    "order_direction",
+)
 _NUMBERS = {
     "articles_max_age_value": "maximum age",
     "articles_reading_time": "reading time",
@@ -184,9 +158,7 @@ def _shown(settings: lists.ReadingListSettings) -> dict[str, str]:
 
 
 async def _list_form_page(values: dict[str, str], list_id: int | None, error: str = "") -> str:
-    return await render_template(
-        "preferences/list_form.html", values=values, list_id=list_id, error=error, choices=_CHOICES
-    )
+    return await render_template("preferences/list_form.html", values=values, list_id=list_id, error=error)
 
 
 @blueprint.get("/lists/")

@@ -13,7 +13,18 @@ from quart.typing import TestClientProtocol as QuartClient
 from legadilo.accounts.models import Theme, User, UserSettings
 from legadilo.reading import tags
 from legadilo.reading.lists import ReadingListSettings, create_reading_list, reading_list_settings
-from legadilo.reading.models import ReadingList, ReadStatus, SubTagMapping, Tag, TagOperator
+from legadilo.reading.models import (
+    FavoriteStatus,
+    ForLaterStatus,
+    MaxAgeUnit,
+    OrderDirection,
+    ReadingList,
+    ReadingTimeOperator,
+    ReadStatus,
+    SubTagMapping,
+    Tag,
+    TagOperator,
+)
 from legadilo.runtime import Runtime
 from legadilo.signup.services import register_user
 from tests.conftest import TEST_PASSWORD, csrf_from, get_csrf, log_in
@@ -256,6 +267,24 @@ async def test_lists_page_shows_the_lists_with_their_actions(logged: QuartClient
         assert title in html
     assert "Default" in html and "Make default" in html
     assert html.count("disabled") == 2  # the first list cannot go up, the last one cannot go down
+
+
+async def test_the_editor_offers_every_choice_of_every_filter(logged: QuartClient) -> None:
+    html = await (await logged.get("/settings/lists/new")).get_data(as_text=True)
+    for name, enum in [
+        ("read_status", ReadStatus),
+        ("favorite_status", FavoriteStatus),
+        ("for_later_status", ForLaterStatus),
+        ("articles_max_age_unit", MaxAgeUnit),
+        ("articles_reading_time_operator", ReadingTimeOperator),
+        ("include_tag_operator", TagOperator),
+        ("exclude_tag_operator", TagOperator),
+        ("order_direction", OrderDirection),
+    ]:
+        select = re.search(rf'<select id="{name}" name="{name}">(.*?)</select>', html, re.S)
+        assert select is not None, name
+        assert set(re.findall(r'<option value="([A-Z_]+)"', select.group(1))) == {m.value for m in enum}, name
+        assert select.group(1).count(" selected") == 1, name
 
 
 async def test_creating_a_list_with_every_filter(logged: QuartClient, alice: User) -> None:
