@@ -19,6 +19,7 @@ from legadilo.reading import lists, tags
 from legadilo.reading.queries import list_reading_lists
 from legadilo.web.auth import login_required, login_user
 from legadilo.web.context import app_settings, current_user, require_user, runtime
+from legadilo.web.ratelimit import rate_limit
 
 blueprint = Blueprint("preferences", __name__, url_prefix="/settings")
 NO_STORE = {"Cache-Control": "no-store"}
@@ -81,6 +82,7 @@ async def update_settings() -> ResponseReturnValue:
 
 @blueprint.post("/password")
 @login_required
+@rate_limit(limit=10, period=60)  # besides the lockout, which wrong current passwords share with the login
 async def change_password() -> ResponseReturnValue:
     form = await request.form
     settings = app_settings()

@@ -410,3 +410,11 @@ async def test_deleting_a_tag_asks_first(logged: QuartClient, alice: User) -> No
     response = await logged.post(f"/settings/tags/{tag.id}/delete", form={"csrf_token": csrf_from(html)})
     assert response.status_code == 303
     assert not await Tag.filter(id=tag.id).exists()
+
+
+async def test_password_changes_are_rate_limited(logged: QuartClient) -> None:
+    token = await get_csrf(logged, "/settings/")
+    form = {"current_password": TEST_PASSWORD, "new_password": "x", "new_password_confirmation": "y"}
+    form["csrf_token"] = token
+    statuses = [(await logged.post("/settings/password", form=form)).status_code for _ in range(11)]
+    assert statuses == [400] * 10 + [429]
