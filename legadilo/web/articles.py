@@ -49,6 +49,14 @@ def article_path(article_id: int, slug: str, list_slug: str | None = None) -> st
     return url_for("articles.show_article_by_id", article_id=article_id, list=list_slug)
 
 
+def wants_json() -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _counters_json(counters: ListCounters) -> ResponseReturnValue:
+    return {"unread": {str(key): value for key, value in counters.unread.items()}}, 200, NO_STORE
+
+
 async def _timezone(user_id: int) -> str:
     return (await UserSettings.get(user_id=user_id)).timezone
 
@@ -130,6 +138,8 @@ async def open_original(article_id: int) -> ResponseReturnValue:
     assert result.article is not None
     if is_htmx():
         return await _answer(user.id, result, result.counters)
+    if wants_json():  # reading.js, while the browser follows the link itself
+        return _counters_json(result.counters)
     if urlsplit(result.article.url).scheme not in {"http", "https"}:
         raise InvalidInput("the original address of this article is not a web address")
     return redirect(result.article.url)
@@ -194,6 +204,6 @@ async def mark_as_read_in_bulk() -> ResponseReturnValue:
     if not parts or len(raw) > 30_000 or not all(part.isdigit() and len(part) < 19 for part in parts):
         raise InvalidInput("article_ids is a comma-separated list of article ids")
     counters = await actions.mark_articles_as_read(user.id, [int(part) for part in parts], now=runtime().clock.now())
-    if request.headers.get("Accept", "").startswith("application/json") or is_htmx():
-        return {"unread": {str(key): value for key, value in counters.unread.items()}}, 200, NO_STORE
+    if wants_json() or is_htmx():
+        return _counters_json(counters)
     return redirect(safe_next(form.get("next"), url_for("reading.show_reading_list")))

@@ -46,11 +46,19 @@ function updateCounts(unread) {
   }
 }
 
+function opened(card) {
+  post(`/reading/articles/${card.dataset.articleId}/open/`, {}).then(async (response) => {
+    if (!response.ok) return;
+    updateCounts((await response.json()).unread);
+    card.classList.add("is-read");
+  });
+}
+
 // --- "opened": following a card's link to the original page marks the article opened.
 function markOpened(event) {
   const link = event.target instanceof Element ? event.target.closest("a.js-original") : null;
   if (link && (event.type === "click" || event.button === 1)) {
-    post(`/reading/articles/${link.closest(".card").dataset.articleId}/open/`, {});
+    opened(link.closest(".card"));
   }
 }
 document.addEventListener("click", markOpened);
@@ -103,7 +111,7 @@ function openOriginal() {
   }
   const card = currentCard();
   if (!card) return;
-  post(`/reading/articles/${card.dataset.articleId}/open/`, {});
+  opened(card);
   window.open(card.dataset.originalUrl, "_blank", "noopener");
 }
 

@@ -219,6 +219,18 @@ async def test_open_original_marks_opened_and_redirects(client: QuartClient, ali
     assert refused.status_code == 400 and "Location" not in refused.headers
 
 
+async def test_open_from_javascript_answers_the_counters_not_a_redirect(client: QuartClient, alice: User) -> None:
+    saved = await article(alice, "far")
+    unread = await ReadingList.get(user_id=alice.id, slug="unread")
+    token = await _token(client)
+    response = await client.post(
+        f"/reading/articles/{saved.id}/open/", headers={"X-CSRF-Token": token, "Accept": "application/json"}
+    )
+    assert response.status_code == 200  # a redirect to another site would break the script's fetch (CSP)
+    assert (await response.get_json())["unread"][str(unread.id)] == 0
+    assert (await Article.get(id=saved.id)).opened_at is not None
+
+
 async def test_edit_title_tags_and_reading_time(client: QuartClient, alice: User) -> None:
     saved = await article(alice, "draft", reading_time=2)
     old_tag = await Tag.create(user_id=alice.id, title="Old", slug="old")

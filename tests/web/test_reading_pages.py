@@ -184,4 +184,6 @@ async def test_queries_are_constant_and_a_100_article_page_is_light(client: Quar
     html = await response.get_data(as_text=True)
     assert len(card_ids(html)) == 100
     assert len(lots) == len(few), (few, lots)
+    # the page's own: lists, list tags, counters (one statement for every list), page, page tags, timezone
+    assert sum("FROM article a" in statement for statement in lots) == 2, lots
     assert len(html.encode()) < 200_000, len(html.encode())
