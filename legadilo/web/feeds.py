@@ -290,7 +290,10 @@ async def _bell() -> dict[str, Any]:
 
     async def unread_notifications() -> int:
         user = current_user()
-        return await notifications.unread_count(user.id) if user is not None else 0
+        try:
+            return await notifications.unread_count(user.id) if user is not None else 0
+        except Exception:  # noqa: BLE001 - the error pages render the bell too, while the database is down
+            return 0
 
     return {"unread_notifications": unread_notifications}
 

@@ -35,7 +35,10 @@ async def user_theme() -> str:
     """The logged-in user's theme ("light", "dark" or "auto"; "auto" when anonymous), read once a request."""
     if _THEME_KEY not in g:
         user = current_user()
-        row = await UserSettings.get_or_none(user_id=user.id) if user is not None else None
+        try:
+            row = await UserSettings.get_or_none(user_id=user.id) if user is not None else None
+        except Exception:  # noqa: BLE001 - the error pages render this too, while the database is down
+            row = None
         g.user_theme = str(row.theme) if row is not None else str(Theme.AUTO)
     return str(g.user_theme)
 

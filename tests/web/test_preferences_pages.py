@@ -418,3 +418,21 @@ async def test_password_changes_are_rate_limited(logged: QuartClient) -> None:
     form["csrf_token"] = token
     statuses = [(await logged.post("/settings/password", form=form)).status_code for _ in range(11)]
     assert statuses == [400] * 10 + [429]
+
+
+@pytest.mark.parametrize(
+    ("theme", "color_scheme"), [(Theme.AUTO, "light dark"), (Theme.DARK, "dark"), (Theme.LIGHT, "light")]
+)
+async def test_every_page_is_rendered_in_the_chosen_theme_with_the_notifications_bell(
+    logged: QuartClient, alice: User, theme: Theme, color_scheme: str
+) -> None:
+    from legadilo.accounts.models import Notification
+
+    await UserSettings.filter(user_id=alice.id).update(theme=theme)
+    await Notification.create(user_id=alice.id, title="Feed disabled", content="")
+
+    for page in ("/reading/", "/feeds/", "/settings/", "/import-export/"):
+        html = await (await logged.get(page)).get_data(as_text=True)
+        assert f'<html lang="en" data-theme="{theme.value}">' in html, page
+        assert f'<meta name="color-scheme" content="{color_scheme}">' in html, page
+        assert 'aria-label="Notifications: 1 unread"' in html, page
