@@ -8,7 +8,8 @@ favourites and for later, 0 to 3 tags each out of 50, over 200 feeds and two yea
 (the 5 defaults plus 15 with varied filters), all with bulk SQL. Then, for each worker count, starts
 `legadilo serve` as a subprocess (Hypercorn with the production settings, access log included), logs in over
 HTTP and load-tests with `wrk` (Debian package `wrk`) and 8 keep-alive connections: the default reading list
-page, an article page and a second reading list with tag filters. Prints requests/s, p50/p90/p99 latency,
+page, an article page (alone, and as opened from the default list, with its previous/next links) and a second
+reading list with tag filters (read articles of the last 30 days, oldest first). Prints requests/s, p50/p90/p99 latency,
 errors and non-200 answers, the page's size and the server's RSS (all its processes). Without
 --database-url, a fresh database on the embedded test server is used (and dropped at the end).
 """
@@ -314,6 +315,7 @@ async def prepare(target: DatabaseTarget, settings: Settings, articles: int) -> 
         )[0]
         result["article_id"] = int(row["id"])
         result["lists"] = [r["slug"] for r in await _sql('SELECT slug FROM reading_list ORDER BY "order", id')]
+        result["default_list"] = (await _sql("SELECT slug FROM reading_list WHERE is_default"))[0]["slug"]
     return result
 
 
@@ -424,7 +426,8 @@ def measure(
             body = answer.read()
             if answer.status != 200 or "/accounts/login" in answer.geturl():
                 raise RuntimeError(f"{asked} answered {answer.status} at {answer.geturl()}")
-            path = urllib.parse.urlsplit(answer.geturl()).path  # the article's canonical URL, after a redirect
+            final = urllib.parse.urlsplit(answer.geturl())  # the article's canonical URL, after a redirect
+            path = final.path + (f"?{final.query}" if final.query else "")
             # warm up (templates, prepared statements, caches), then measure
             wrk(server.base + path, cookie, 3, connections, script)
             page = wrk(server.base + path, cookie, seconds, connections, script)
@@ -459,6 +462,8 @@ def main() -> None:
         pages = {
             "default reading list": "/reading/",
             "article page": f"/reading/articles/{seeded['article_id']}/",
+            # as opened from the list: with the previous/next links of the default list
+            "article page from the list": f"/reading/articles/{seeded['article_id']}/?list={seeded['default_list']}",
             "reading list with tag filters": f"/reading/lists/{second_list}/",
         }
         with tempfile.TemporaryDirectory() as folder:
@@ -468,7 +473,7 @@ def main() -> None:
     summary = {
         "machine": f"{os.cpu_count()} cores, {os.uname().sysname} {os.uname().machine}",
         "load": f"wrk, {args.connections} connections, {args.seconds} s per page",
-        **{k: v for k, v in seeded.items() if k not in {"lists", "article_id"}},
+        **{k: v for k, v in seeded.items() if k not in {"lists", "article_id", "default_list"}},
         "runs": runs,
     }
     print(json.dumps(summary, indent=2))
