@@ -1,4 +1,5 @@
-"""A user's settings (reading speed, timezone, language, theme) and changing one's own password."""
+"""A user's settings (reading speed, timezone, language, theme), what every page's layout shows about the
+logged-in user (loaded with the user, in one statement), and changing one's own password."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+
+from tortoise.expressions import RawSQL
 
 from legadilo.accounts import services
 from legadilo.accounts.models import Language, Theme, User, UserSettings
@@ -22,6 +25,53 @@ class Preferences:
     timezone: str
     language: Language
     theme: Theme
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What every page shows about the logged-in user: the theme (rendered on <html>), the timezone of the
+    dates, and the unread count of the notifications bell."""
+
+    theme: Theme
+    timezone: str
+    unread_notifications: int
+
+
+ANONYMOUS_LAYOUT = Layout(Theme.AUTO, "UTC", 0)
+# Correlated subqueries on the indexed user_settings.user_id (unique) and notification(user_id, read_at):
+# the user, their settings and their unread count come back in one statement.
+_LAYOUT_COLUMNS = {
+    "layout_theme": RawSQL("""COALESCE((SELECT s.theme FROM user_settings s WHERE s.user_id = "user".id), 'auto')"""),
+    "layout_timezone": RawSQL(
+        """COALESCE((SELECT s.timezone FROM user_settings s WHERE s.user_id = "user".id), 'UTC')"""
+    ),
+    "layout_unread": RawSQL(
+        """(SELECT count(*) FROM notification n WHERE n.user_id = "user".id AND n.read_at IS NULL)"""
+    ),
+}
+
+
+async def find_session_user(user_id: int, session_epoch: int) -> tuple[User, Layout] | None:
+    """The active user a session cookie names (None when deleted, deactivated, or the session was revoked by
+    a newer epoch), with their page layout: one statement."""
+    user = (
+        await User.filter(id=user_id, session_epoch=session_epoch, is_active=True).annotate(**_LAYOUT_COLUMNS).first()
+    )
+    if user is None:
+        return None
+    return user, _layout_of(user)
+
+
+async def get_layout(user_id: int) -> Layout:
+    """The page layout of a user (the anonymous one when the user does not exist): one statement."""
+    user = await User.filter(id=user_id).annotate(**_LAYOUT_COLUMNS).first()
+    return _layout_of(user) if user is not None else ANONYMOUS_LAYOUT
+
+
+def _layout_of(user: User) -> Layout:
+    raw_theme = str(getattr(user, "layout_theme", Theme.AUTO))
+    theme = Theme(raw_theme) if raw_theme in set(Theme) else Theme.AUTO
+    return Layout(theme, str(getattr(user, "layout_timezone", "UTC")), int(getattr(user, "layout_unread", 0)))
 
 
 @cache

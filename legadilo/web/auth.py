@@ -10,19 +10,26 @@ from urllib.parse import urlsplit
 from quart import g, redirect, request, session, url_for
 
 from legadilo.accounts.models import User
-from legadilo.accounts.queries import find_user_for_session
+from legadilo.accounts.preferences import find_session_user
+from legadilo.web.context import forget_layout, remember_layout
 from legadilo.web.security import rotate_csrf_token
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
 
 async def load_user() -> None:
+    """The session's user on `g.user`, with what the page layout shows about them (theme, timezone, unread
+    notifications): one statement for both, so the layout costs no query of its own."""
     g.user = None
+    forget_layout()
     user_id, epoch = session.get("uid"), session.get("epoch")
     if isinstance(user_id, int) and isinstance(epoch, int):
-        g.user = await find_user_for_session(user_id, epoch)
-        if g.user is None:  # deleted, deactivated, or the session was revoked
+        found = await find_session_user(user_id, epoch)
+        if found is None:  # deleted, deactivated, or the session was revoked
             session.clear()
+            return
+        g.user, layout = found
+        remember_layout(layout)
 
 
 def login_user(user: User) -> None:
@@ -36,6 +43,7 @@ def login_user(user: User) -> None:
 def logout_user() -> None:
     session.clear()
     g.user = None
+    forget_layout()
 
 
 def login_required(view: F) -> F:

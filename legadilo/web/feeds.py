@@ -10,7 +10,6 @@ from quart import Blueprint, current_app, flash, redirect, render_template, requ
 from quart.typing import ResponseReturnValue
 
 from legadilo.accounts import notifications
-from legadilo.accounts.models import UserSettings
 from legadilo.core.errors import DomainError, InvalidInput
 from legadilo.feeds import management, scheduler, services
 from legadilo.feeds.models import RefreshDelay
@@ -18,7 +17,7 @@ from legadilo.fetching.types import BlockedHost, BotChallenge, FetchError, Fetch
 from legadilo.parsing.types import ParseError
 from legadilo.runtime import Runtime
 from legadilo.web.auth import login_required
-from legadilo.web.context import current_user, require_user, runtime
+from legadilo.web.context import forget_layout, page_layout, require_user, runtime
 from legadilo.web.formatting import localtime
 
 logger = logging.getLogger(__name__)
@@ -44,9 +43,8 @@ def _subscribe_error(exc: DomainError) -> tuple[str, int]:
     return exc.message, 400
 
 
-async def _timezone(user_id: int) -> str:
-    settings = await UserSettings.get_or_none(user_id=user_id)
-    return settings.timezone if settings is not None else "UTC"
+async def _timezone() -> str:
+    return (await page_layout()).timezone
 
 
 def _int_or_none(raw: str | None, what: str) -> int | None:
@@ -91,7 +89,7 @@ async def list_feeds() -> ResponseReturnValue:
         by_category=by_category,
         count=len(feeds),
         tags=await management.feed_tag_titles([feed.id for feed in feeds]),
-        timezone=await _timezone(user.id),
+        timezone=await _timezone(),
         now=runtime().clock.now(),
     )
     return page, 200, NO_STORE
@@ -161,7 +159,7 @@ async def _edit_page(feed_id: int, *, error: str = "", form: dict[str, str] | No
         error=error,
         delays=list(RefreshDelay),
         categories=await management.category_tree(user.id),
-        timezone=await _timezone(user.id),
+        timezone=await _timezone(),
     )
 
 
@@ -236,7 +234,7 @@ async def refresh_feed(feed_id: int) -> ResponseReturnValue:
         current_app.add_background_task(_refresh_in_background, rt, feed_id)
         await flash("The feed is being refreshed; reload the page in a few seconds to see the result.")
     else:
-        moment = localtime(when, await _timezone(user.id))
+        moment = localtime(when, await _timezone())
         await flash(
             f"The feed was checked very recently or its site asked for a pause: it will be checked at {moment}."
         )
@@ -256,7 +254,7 @@ async def _refresh_in_background(rt: Runtime, feed_id: int) -> None:
 async def show_updates(feed_id: int) -> ResponseReturnValue:
     user = require_user()
     details = await services.show_feed(user.id, feed_id, updates=100)
-    page = await render_template("feeds/updates.html", details=details, timezone=await _timezone(user.id))
+    page = await render_template("feeds/updates.html", details=details, timezone=await _timezone())
     return page, 200, NO_STORE
 
 
@@ -265,7 +263,7 @@ async def show_updates(feed_id: int) -> ResponseReturnValue:
 async def show_notifications() -> ResponseReturnValue:
     user = require_user()
     listed = await notifications.list_notifications(user.id)
-    page = await render_template("notifications/list.html", notifications=listed, timezone=await _timezone(user.id))
+    page = await render_template("notifications/list.html", notifications=listed, timezone=await _timezone())
     return page, 200, NO_STORE
 
 
@@ -273,6 +271,7 @@ async def show_notifications() -> ResponseReturnValue:
 @login_required
 async def mark_notification_read(notification_id: int) -> ResponseReturnValue:
     await notifications.mark_read(require_user().id, notification_id, runtime().clock.now())
+    forget_layout()
     return redirect(url_for(".show_notifications"), 303)
 
 
@@ -280,22 +279,9 @@ async def mark_notification_read(notification_id: int) -> ResponseReturnValue:
 @login_required
 async def mark_all_notifications_read() -> ResponseReturnValue:
     marked = await notifications.mark_all_read(require_user().id, runtime().clock.now())
+    forget_layout()
     await flash(f"{marked} notification{'s' if marked != 1 else ''} marked as read.")
     return redirect(url_for(".show_notifications"), 303)
-
-
-@blueprint.app_context_processor
-async def _bell() -> dict[str, Any]:
-    """`unread_notifications()` in every template: the count for the header bell (queried only when called)."""
-
-    async def unread_notifications() -> int:
-        user = current_user()
-        try:
-            return await notifications.unread_count(user.id) if user is not None else 0
-        except Exception:  # noqa: BLE001 - the error pages render the bell too, while the database is down
-            return 0
-
-    return {"unread_notifications": unread_notifications}
 
 
 from legadilo.web import feed_categories as _feed_categories  # noqa: E402, F401 - its routes join this blueprint

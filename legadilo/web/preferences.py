@@ -9,38 +9,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from quart import Blueprint, flash, g, redirect, render_template, request, url_for
+from quart import Blueprint, flash, redirect, render_template, request, url_for
 from quart.typing import ResponseReturnValue
 
 from legadilo.accounts import preferences
-from legadilo.accounts.models import Language, Theme, UserSettings
+from legadilo.accounts.models import Language, Theme
 from legadilo.core.errors import AuthenticationFailed, InvalidInput, NotFound
 from legadilo.reading import lists, tags
 from legadilo.reading.queries import list_reading_lists
 from legadilo.web.auth import login_required, login_user
-from legadilo.web.context import app_settings, current_user, require_user, runtime
+from legadilo.web.context import (
+    app_settings,
+    forget_layout,
+    require_user,
+    runtime,
+    unread_notifications,
+    user_theme,
+)
 from legadilo.web.ratelimit import rate_limit
 
 blueprint = Blueprint("preferences", __name__, url_prefix="/settings")
 NO_STORE = {"Cache-Control": "no-store"}
-_THEME_KEY = "user_theme"
 
 
 @blueprint.app_context_processor
-def _theme_context() -> dict[str, Any]:
-    return {"user_theme": user_theme}
-
-
-async def user_theme() -> str:
-    """The logged-in user's theme ("light", "dark" or "auto"; "auto" when anonymous), read once a request."""
-    if _THEME_KEY not in g:
-        user = current_user()
-        try:
-            row = await UserSettings.get_or_none(user_id=user.id) if user is not None else None
-        except Exception:  # noqa: BLE001 - the error pages render this too, while the database is down
-            row = None
-        g.user_theme = str(row.theme) if row is not None else str(Theme.AUTO)
-    return str(g.user_theme)
+def _layout_context() -> dict[str, Any]:
+    """`user_theme()` and `unread_notifications()` in every template, from the layout loaded with the user."""
+    return {"user_theme": user_theme, "unread_notifications": unread_notifications}
 
 
 # --- settings and password -------------------------------------------------------------------------------
@@ -79,6 +74,7 @@ async def update_settings() -> ResponseReturnValue:
     except InvalidInput as exc:
         return await _settings_page(form.to_dict(), error=exc.message), 400
     await preferences.update_preferences(require_user().id, values)
+    forget_layout()
     await flash("Your settings are saved.")
     return redirect(url_for(".show_settings"), 303)
 

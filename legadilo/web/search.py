@@ -12,7 +12,6 @@ from quart.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BuildError
 
-from legadilo.accounts.models import UserSettings
 from legadilo.core.errors import InvalidInput
 from legadilo.feeds.models import Feed
 from legadilo.reading.list_queries import ListFilter
@@ -37,7 +36,7 @@ from legadilo.reading.search import (
     search_articles,
 )
 from legadilo.web.auth import login_required
-from legadilo.web.context import require_user, runtime
+from legadilo.web.context import page_layout, require_user, runtime
 
 blueprint = Blueprint("search", __name__)
 
@@ -199,14 +198,13 @@ async def _render_search(
         "search/search.html",
         refined=refined,
         v=parsed.values, errors=parsed.errors, page=page, items=items, more=more, tags=tags, feeds=feeds,
-        options=OPTIONS, bulk_error=bulk_error, timezone=await _timezone(user.id), article_link=article_link,
+        options=OPTIONS, bulk_error=bulk_error, timezone=await _timezone(), article_link=article_link,
     )  # fmt: skip
     return html, status, NO_STORE
 
 
-async def _timezone(user_id: int) -> str:
-    settings = await UserSettings.get_or_none(user_id=user_id)
-    return settings.timezone if settings else "UTC"
+async def _timezone() -> str:
+    return (await page_layout()).timezone
 
 
 def article_link(article_id: int, slug: str, url: str) -> str:

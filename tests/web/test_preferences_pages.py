@@ -221,7 +221,7 @@ async def test_the_theme_is_offered_to_every_template(app: Quart, alice: User) -
 
         assert await render_template_string("{{ user_theme() }}") == "auto"  # nobody logged in
         g.user = alice
-        g.pop("user_theme")
+        g.pop("layout")
         assert await render_template_string('<html data-theme="{{ user_theme() }}">') == '<html data-theme="dark">'
 
 
