@@ -195,8 +195,7 @@ async def _store(
     """One transaction: find the user's article by any URL the page is known by, else create it; then tags,
     and the fetch error when there is one."""
     now = rt.clock.now()
-    settings = await UserSettings.get_or_none(user_id=user_id)
-    words_per_minute = max(settings.words_per_minute if settings else 200, 1)
+    words_per_minute = await reading_speed(user_id)
     tag_ids = [tag.id for tag in await get_or_create_tags(user_id, tag_titles)]
     page = outcome if isinstance(outcome, Page) else None
     urls = [page.article.url, page.fetched_url, wanted] if page else [wanted]
@@ -217,11 +216,22 @@ async def _store(
             [article.id, tag_ids],
         )
         if isinstance(outcome, Failure):
-            await ArticleFetchError.create(
-                article_id=article.id, message=outcome.message, technical_debug_data=outcome.debug, using_db=conn
-            )
+            await record_failure(conn, article.id, outcome)
     error = outcome.message if isinstance(outcome, Failure) else None
     return SavedArticle(article.id, created, article.title, article.url, error)
+
+
+async def reading_speed(user_id: int) -> int:
+    """The user's words per minute (200 without settings), never 0: reading time is words // speed."""
+    settings = await UserSettings.get_or_none(user_id=user_id)
+    return max(settings.words_per_minute if settings else 200, 1)
+
+
+async def record_failure(conn: BaseDBAsyncClient, article_id: int, failure: Failure) -> None:
+    """Why the article's page could not be fetched, kept with the article (its content is left as it is)."""
+    await ArticleFetchError.create(
+        article_id=article_id, message=failure.message, technical_debug_data=failure.debug, using_db=conn
+    )
 
 
 async def _locked_article(conn: BaseDBAsyncClient, user_id: int, urls: list[str]) -> Article | None:
@@ -271,13 +281,20 @@ async def _insert(
 
 def _refresh(article: Article, page: Page | None, words_per_minute: int, now: datetime) -> None:
     """An existing article saved again: unread, MANUAL (so retention never deletes it); its content replaced
-    when the page was read (its title only when it was the URL placeholder of a failed fetch)."""
+    when the page was read."""
     article.read_at = None
     article.main_source_type = SourceType.MANUAL
     article.obj_updated_at = now
-    if page is None:
-        return
-    extracted = page.article
+    if page is not None:
+        apply_page(article, page.article, words_per_minute)
+
+
+def apply_page(article: Article, extracted: ExtractedArticle, words_per_minute: int) -> None:
+    """Update an existing article from its page read again (saved again, or re-fetched): the reference's
+    "force update". Content, table of contents, reading time, summary and preview are replaced by the new
+    ones that are not empty; authors and external tags merged; the earliest publication and the latest update
+    date kept. The title (the user may have edited it) changes only when it was the URL placeholder of a fetch
+    that had failed."""
     if not article.content and article.title == url_title(article.url):
         article.title, article.slug = extracted.title, slugify(extracted.title)
     if extracted.content:
