@@ -23,12 +23,14 @@ async def seed(user: User, *names: str, **fields: Any) -> list[Article]:
     """Articles titled after `names`, the last one the newest (so the first card of the list)."""
     return [
         await Article.create(
-            user_id=user.id,
-            url=f"https://example.org/{name}",
-            title=name.capitalize(),
-            slug=name,
-            published_at=START + timedelta(days=number),
-            **fields,
+            **{
+                "user_id": user.id,
+                "url": f"https://example.org/{name}",
+                "title": name.capitalize(),
+                "slug": name,
+                "published_at": START + timedelta(days=number),
+                **fields,
+            }
         )
         for number, name in enumerate(names)
     ]
