@@ -19,7 +19,7 @@ from legadilo.runtime import Runtime
 from tests.conftest import drop_database, recreate_database
 
 # What the hand-written migration adds on purpose, beyond what the models declare.
-EXTRA_COLUMNS = {("article", "search_vector")}
+EXTRA_COLUMNS = {("article", "search_vector"), ("article", "tag_ids")}
 EXTRA_INDEXES = {
     "reading_list_one_default_per_user",
     "article_search_vector_idx",
@@ -29,6 +29,7 @@ EXTRA_INDEXES = {
     "article_user_for_later_idx",
     "article_user_published_idx",
     "feed_source_due_idx",
+    "article_unread_counts_idx",
 }
 
 

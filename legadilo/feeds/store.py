@@ -187,7 +187,8 @@ def _entry_columns(entries: Sequence[ParsedEntry]) -> list[list[Any]]:
 # Fan-out in SQL: the entries are sent once, the subscriptions once, and the (subscription, entry) pairs to
 # create as keys; new articles (one per user and URL: the first entry in feed order wins), their links and
 # the subscriptions' tags on them are written by the one statement. Pairs whose user already had the URL are
-# not linked here (see _link_existing).
+# not linked here (see _link_existing). New articles carry their tag ids already (`article.tag_ids`, which the
+# article_tag trigger would otherwise set with a second write of each row).
 _INSERT_ARTICLES = """
 WITH e AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
@@ -203,9 +204,11 @@ WITH e AS (
     INSERT INTO article (user_id, url, title, slug, summary, content, content_type, reading_time, authors,
         contributors, preview_picture_url, preview_picture_alt, external_tags, external_article_id, language,
         table_of_content, main_source_title, main_feed_id, published_at, updated_at, annotations, is_favorite,
-        is_for_later, main_source_type, group_order, obj_created_at, obj_updated_at)
+        is_for_later, main_source_type, group_order, obj_created_at, obj_updated_at, tag_ids)
     SELECT DISTINCT ON (u, url) u, url, title, slug, summary, content, ct, wc / GREATEST(wpm, 1), au, co, pp, pa, et,
-        ei, lang, toc, mst, f, pub, upd, '[]'::jsonb, false, false, 'FEED', 0, $25, $25
+        ei, lang, toc, mst, f, pub, upd, '[]'::jsonb, false, false, 'FEED', 0, $25, $25,
+        ARRAY(SELECT DISTINCT t.tag FROM unnest($26::bigint[], $27::bigint[]) AS t(f, tag) WHERE t.f = pairs.f
+              ORDER BY t.tag)
     FROM pairs ORDER BY u, url, n
     ON CONFLICT (user_id, url) DO NOTHING
     RETURNING id, user_id, url

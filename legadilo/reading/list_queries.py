@@ -36,14 +36,9 @@ from legadilo.reading.models import (
 )
 from legadilo.reading.queries import list_reading_lists, max_age_cutoff
 
-# The filters apply to `article a` (and `t.tag_ids`, the article's tag ids, when tags matter).
+# The filters apply to `article a`; tags through `a.tag_ids`, the article's tag ids kept by triggers on
+# article_tag (migration 3), which article_unread_counts_idx covers with the other filtered columns.
 SORT_KEY = "COALESCE(a.updated_at, a.published_at, a.obj_created_at)"  # the expression of article_user_sort_idx
-# An aggregate, so that PostgreSQL computes it once per article: a plain ARRAY(subquery) would be inlined into
-# every condition using it (one index lookup per list and article in the unread counts).
-TAGS_OF_ARTICLE = (
-    "CROSS JOIN LATERAL (SELECT coalesce(array_agg(at.tag_id), '{}') AS tag_ids"
-    " FROM article_tag at WHERE at.article_id = a.id) t"
-)
 
 
 def _db() -> BaseDBAsyncClient:
@@ -90,10 +85,6 @@ class ListFilter:
             exclude_operator=reading_list.exclude_tag_operator,
         )
 
-    @property
-    def uses_tags(self) -> bool:
-        return bool(self.include_tag_ids or self.exclude_tag_ids)
-
 
 class SqlParams:
     """The positional parameters ($1, $2…) of a statement being assembled."""
@@ -116,12 +107,16 @@ _STATUS_SQL: dict[object, str] = {
 }
 
 
-def filter_sql(spec: ListFilter, param: SqlParams, *, now: datetime) -> str:
-    """The list's condition on `article a`; `t.tag_ids` (TAGS_OF_ARTICLE) must be joined when `spec.uses_tags`.
+def filter_sql(spec: ListFilter, param: SqlParams, *, now: datetime, unread_only: bool = False) -> str:
+    """The list's condition on `article a`.
 
     Tag rules as arrays: include ALL = has every tag (@>), ANY = has one (&&); exclude ALL = dropped only when
-    it has every excluded tag, exclude ANY = dropped when it has one."""
-    statuses = (spec.read_status, spec.favorite_status, spec.for_later_status)
+    it has every excluded tag, exclude ANY = dropped when it has one. With `unread_only`, the condition is
+    meant for unread articles only and never names `read_at` (so that it can be read from
+    article_unread_counts_idx alone)."""
+    if unread_only and spec.read_status == ReadStatus.ONLY_READ:
+        return "FALSE"
+    statuses = (ReadStatus.ALL if unread_only else spec.read_status, spec.favorite_status, spec.for_later_status)
     parts = [_STATUS_SQL[status] for status in statuses if status in _STATUS_SQL]
     if spec.reading_time_operator == ReadingTimeOperator.MORE_THAN:
         parts.append(f"a.reading_time >= {param(spec.reading_time, '::int')}")
@@ -136,7 +131,7 @@ def filter_sql(spec: ListFilter, param: SqlParams, *, now: datetime) -> str:
     ):
         if ids:
             test = "@>" if operator == TagOperator.ALL else "&&"
-            parts.append(f"{keep}(t.tag_ids {test} {param(list(ids), '::bigint[]')})")
+            parts.append(f"{keep}(a.tag_ids {test} {param(list(ids), '::bigint[]')})")
     return " AND ".join(parts) or "TRUE"
 
 
@@ -164,22 +159,23 @@ async def count_unread(
     user_id: int, filters: Sequence[tuple[int, ListFilter]], *, now: datetime, article_id: int | None = None
 ) -> ListCounters:
     """The unread count of every list in one statement: one `count(*) FILTER (WHERE <list>)` per list over
-    the user's unread articles (and, for `article_id`, one `bool_or` per list telling whether it is in it)."""
+    the user's unread articles, an index-only scan of article_unread_counts_idx (and, for `article_id`, one
+    boolean per list telling whether that article is in it, from a lookup of the article by id)."""
     if not filters:
         return ListCounters({})
     param = SqlParams(user_id)
-    scope, the_article = "a.read_at IS NULL", ""
+    counts = ", ".join(
+        f"count(*) FILTER (WHERE {filter_sql(spec, param, now=now, unread_only=True)}) AS c{i}"
+        for i, (_, spec) in enumerate(filters)
+    )
+    sql = f"SELECT {counts} FROM article a WHERE a.user_id = $1 AND a.read_at IS NULL"
     if article_id is not None:
-        the_article = f"a.id = {param(article_id, '::bigint')}"
-        scope = f"({scope} OR {the_article})"
-    columns = []
-    for i, (_, spec) in enumerate(filters):
-        condition = filter_sql(spec, param, now=now)
-        columns.append(f"count(*) FILTER (WHERE a.read_at IS NULL AND {condition}) AS c{i}")
-        if the_article:
-            columns.append(f"coalesce(bool_or({condition}) FILTER (WHERE {the_article}), false) AS m{i}")
-    tags = TAGS_OF_ARTICLE if any(spec.uses_tags for _, spec in filters) else ""
-    sql = f"SELECT {', '.join(columns)} FROM article a {tags} WHERE a.user_id = $1 AND {scope}"
+        the_article = param(article_id, "::bigint")
+        members = ", ".join(f"({filter_sql(spec, param, now=now)}) AS m{i}" for i, (_, spec) in enumerate(filters))
+        sql = (
+            f"SELECT * FROM ({sql}) counts LEFT JOIN LATERAL"
+            f" (SELECT {members} FROM article a WHERE a.id = {the_article} AND a.user_id = $1) member ON TRUE"
+        )
     [row] = await _db().execute_query_dict(sql, param.values)
     return ListCounters(
         unread={list_id: row[f"c{i}"] for i, (list_id, _) in enumerate(filters)},
@@ -344,9 +340,8 @@ async def page_of_list(
     where = f"a.user_id = $1 AND {filter_sql(spec, param, now=now)}"
     if after is not None:
         where += f" AND {_after(after, direction, param)}"
-    tags = TAGS_OF_ARTICLE if spec.uses_tags else ""
     rows = await _db().execute_query_dict(
-        f"SELECT {CARD_COLUMNS} FROM article a {tags} {CARD_JOINS} WHERE {where} {_order(direction)}"
+        f"SELECT {CARD_COLUMNS} FROM article a {CARD_JOINS} WHERE {where} {_order(direction)}"
         f" LIMIT {param(limit + 1, '::int')}",
         param.values,
     )
@@ -373,12 +368,11 @@ async def neighbours_in_list(
 ) -> tuple[ArticleRef | None, ArticleRef | None]:
     """The articles of the list just before and just after `key` in its order (two small keyset queries)."""
     found: list[ArticleRef | None] = []
-    tags = TAGS_OF_ARTICLE if spec.uses_tags else ""
     for way in (_reverse(direction), direction):
         param = SqlParams(user_id)
         where = f"a.user_id = $1 AND {filter_sql(spec, param, now=now)} AND {_after(key, way, param)}"
         rows = await _db().execute_query_dict(
-            f"SELECT a.id, a.slug, a.title FROM article a {tags} WHERE {where} {_order(way)} LIMIT 1", param.values
+            f"SELECT a.id, a.slug, a.title FROM article a WHERE {where} {_order(way)} LIMIT 1", param.values
         )
         found.append(ArticleRef(rows[0]["id"], rows[0]["slug"], rows[0]["title"]) if rows else None)
     return found[0], found[1]
@@ -388,12 +382,11 @@ async def mark_list_as_read(user_id: int, spec: ListFilter, *, now: datetime) ->
     """Every unread article of the list (not only a page) marked read in one UPDATE; how many."""
     param = SqlParams(user_id, now)
     condition = filter_sql(spec, param, now=now)
-    tags = TAGS_OF_ARTICLE if spec.uses_tags else ""
     rows = await _db().execute_query_dict(
         f"""WITH marked AS (
               UPDATE article SET read_at = $2, obj_updated_at = $2
               WHERE user_id = $1 AND read_at IS NULL AND id IN (
-                SELECT a.id FROM article a {tags} WHERE a.user_id = $1 AND a.read_at IS NULL AND {condition})
+                SELECT a.id FROM article a WHERE a.user_id = $1 AND a.read_at IS NULL AND {condition})
               RETURNING 1)
             SELECT count(*) AS n FROM marked""",
         param.values,

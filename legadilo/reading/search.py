@@ -33,7 +33,6 @@ from legadilo.reading.list_queries import (
     CARD_COLUMNS,
     CARD_JOINS,
     SORT_KEY,
-    TAGS_OF_ARTICLE,
     ArticleCard,
     ListFilter,
     SqlParams,
@@ -200,8 +199,7 @@ def _match(query: SearchQuery, text: str, param: SqlParams, *, now: datetime) ->
     external = sorted({" ".join(tag.split()).lower() for tag in query.external_tags} - {""})
     if external:  # `?|`: one of the strings is an element of the (lower-cased) JSON array
         parts.append(f"(lower(a.external_tags::text)::jsonb ?| {param(external, '::text[]')})")
-    joins = TAGS_OF_ARTICLE if query.filters.uses_tags else ""
-    return _Match(tsquery, f"FROM article a {joins} WHERE {' AND '.join(parts)}")
+    return _Match(tsquery, f"FROM article a WHERE {' AND '.join(parts)}")
 
 
 def _db() -> BaseDBAsyncClient:
