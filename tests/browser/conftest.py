@@ -148,7 +148,7 @@ class Problems:
         return [seen for seen in self.seen if not any(text in seen for text in self.allowed)]
 
     def console(self, message: ConsoleMessage) -> None:
-        if message.type in {"error", "warning"}:
+        if message.type == "error":
             self.seen.append(f"console {message.type} on {message.location.get('url', '?')}: {message.text}")
 
     def exception(self, error: Exception) -> None:
