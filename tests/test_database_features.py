@@ -101,3 +101,8 @@ async def test_concurrent_upgrades_apply_each_migration_once(database_target: Da
         assert await schema.heads(target) == []
     finally:
         await drop_database(target)
+
+
+async def test_the_apps_connections_run_without_jit(db: Runtime) -> None:
+    rows = await Tortoise.get_connection("default").execute_query_dict("SHOW jit")
+    assert rows == [{"jit": "off"}]
