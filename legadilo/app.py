@@ -14,7 +14,18 @@ from servestatic import ServeStaticASGI
 from legadilo import __version__
 from legadilo.runtime import Runtime, open_runtime
 from legadilo.settings import Settings
-from legadilo.web import accounts, articles, feeds, health, importexport, metrics, preferences, reading, search
+from legadilo.web import (
+    accounts,
+    article_comments,
+    articles,
+    feeds,
+    health,
+    importexport,
+    metrics,
+    preferences,
+    reading,
+    search,
+)
 from legadilo.web.assets import HASHED_NAME_PATTERN, STATIC_SOURCE, URL_PREFIX, build_static, static_security_headers
 from legadilo.web.auth import load_user
 from legadilo.web.context import RUNTIME_KEY, SETTINGS_KEY, current_user
@@ -50,7 +61,18 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Quart:
     _register_hooks(app)
     metrics.install_request_metrics(app)
     app.request_class = importexport.upload_request_class(settings.max_upload_bytes)
-    for module in (accounts, reading, articles, search, feeds, preferences, importexport, health, metrics):
+    for module in (
+        accounts,
+        reading,
+        articles,
+        article_comments,
+        search,
+        feeds,
+        preferences,
+        importexport,
+        health,
+        metrics,
+    ):
         app.register_blueprint(module.blueprint)
     register_error_handlers(app)
 

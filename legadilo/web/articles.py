@@ -1,22 +1,25 @@
-"""Article pages and article actions (reference §4.4, §4.6).
+"""Article pages and article actions (reference §3 re-fetch, §4.4, §4.6).
 
 Every action is a plain form post answered with a redirect back to the page it came from (`next`, a path of
 this site); sent by htmx (the `HX-Request` header) it answers the card as it now is, or nothing when the card
-left the displayed list, with the unread counters swapped out of band.
+left the displayed list, with the unread counters swapped out of band. From the article page (`view=article`)
+it answers the page's action buttons and state instead, and deleting there sends the browser back to its list
+(`HX-Redirect`). Comments live in `article_comments`; they render into this page.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from quart import Blueprint, redirect, render_template, request, url_for
+from quart import Blueprint, flash, redirect, render_template, request, url_for
 from quart.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from legadilo.accounts.models import UserSettings
 from legadilo.core.errors import InvalidInput
-from legadilo.reading import actions
+from legadilo.reading import actions, comments, refetch
 from legadilo.reading import services as reading
 from legadilo.reading.actions import ArticleAction, ArticleChanges
 from legadilo.reading.list_queries import ListCounters
@@ -43,10 +46,20 @@ def _list_id(form: MultiDict[str, str]) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
 
-def article_path(article_id: int, slug: str, list_slug: str | None = None) -> str:
+def article_path(article_id: int, slug: str, list_slug: str | None = None, **query: Any) -> str:
     if slug:
-        return url_for("articles.show_article", article_id=article_id, slug=slug, list=list_slug)
-    return url_for("articles.show_article_by_id", article_id=article_id, list=list_slug)
+        return url_for("articles.show_article", article_id=article_id, slug=slug, list=list_slug, **query)
+    return url_for("articles.show_article_by_id", article_id=article_id, list=list_slug, **query)
+
+
+@dataclass(frozen=True)
+class CommentDraft:
+    """A comment form shown filled in: a new comment (`comment_id` None) or one being edited, with what was
+    typed and why it was refused."""
+
+    comment_id: int | None = None
+    text: str = ""
+    error: str | None = None
 
 
 def wants_json() -> bool:
@@ -57,7 +70,7 @@ def _counters_json(counters: ListCounters) -> ResponseReturnValue:
     return {"unread": {str(key): value for key, value in counters.unread.items()}}, 200, NO_STORE
 
 
-async def _timezone(user_id: int) -> str:
+async def user_timezone(user_id: int) -> str:
     return (await UserSettings.get(user_id=user_id)).timezone
 
 
@@ -70,17 +83,36 @@ async def show_article_by_id(article_id: int) -> ResponseReturnValue:
 @blueprint.get("/<int:article_id>-<slug>/")
 @login_required
 async def show_article(article_id: int, slug: str) -> ResponseReturnValue:
-    return await _render_article(article_id, slug)
+    """`?edit_comment=<id>` shows that comment as a form (editing a comment without JavaScript)."""
+    raw = request.args.get("edit_comment", "")
+    return await render_article_page(article_id, slug, draft=CommentDraft(comment_id=int(raw)) if _id(raw) else None)
 
 
-async def _render_article(
-    article_id: int, slug: str | None, *, error: str | None = None, edit: dict[str, str] | None = None
+def _id(raw: str) -> bool:
+    return raw.isdigit() and len(raw) < 19
+
+
+async def render_article_page(
+    article_id: int,
+    slug: str | None,
+    *,
+    error: str | None = None,
+    edit: dict[str, str] | None = None,
+    draft: CommentDraft | None = None,
 ) -> ResponseReturnValue:
+    """The article page; with an `error` of the edit form or of a comment `draft`, answered with 400.
+
+    The unread count of the list in the back link is left empty: counting costs more than the rest of the
+    page (README, web figures), so it appears with the first action's answer, which has it anyway."""
     user = require_user()
     list_slug = request.args.get("list") or None
     page = await reading.show_article(user.id, article_id, now=runtime().clock.now(), list_slug=list_slug)
     if slug is not None and slug != page.article.slug:
-        return redirect(article_path(article_id, page.article.slug, list_slug))
+        query = {"edit_comment": draft.comment_id} if draft and draft.comment_id else {}
+        return redirect(article_path(article_id, page.article.slug, list_slug, **query))
+    views = [comments.view_of(comment) for comment in page.comments]
+    if draft and draft.comment_id is not None and draft.error is None:  # ?edit_comment: the comment as it is
+        draft = next((CommentDraft(view.id, view.text) for view in views if view.id == draft.comment_id), None)
     html = await render_template(
         "reading/show_article.html",
         page=page,
@@ -90,13 +122,27 @@ async def _render_article(
         here=article_path(article_id, page.article.slug, list_slug),
         error=error,
         edit=edit,
+        comments=views,
+        draft=draft,
+        tz=page.timezone,
+        article_id=article_id,
+        max_comment_length=comments.MAX_COMMENT_LENGTH,
     )
-    return html, 400 if error else 200, NO_STORE
+    return html, 400 if error or (draft and draft.error) else 200, NO_STORE
 
 
 async def _answer(user_id: int, result: actions.ActionResult | None, counters: ListCounters) -> ResponseReturnValue:
     form = await request.form
     list_id = _list_id(form)
+    if form.get("view") == "article" and result is not None and result.article is not None:
+        html = await render_template(
+            "reading/_article_action_result.html",
+            a=result.article,
+            counters=counters,
+            list_id=list_id,
+            here=safe_next(form.get("next"), article_path(result.article.id, result.article.slug)),
+        )
+        return html, 200, NO_STORE
     card = result.article if result is not None else None
     if card is not None and list_id is not None and list_id not in counters.containing:
         card = None  # it left the displayed list
@@ -104,10 +150,11 @@ async def _answer(user_id: int, result: actions.ActionResult | None, counters: L
         "reading/_action_result.html",
         card=card,
         counters=counters,
-        tz=await _timezone(user_id),
+        tz=await user_timezone(user_id),
         list_id=list_id,
         list_slug=form.get("list") or None,
         next_url=safe_next(form.get("next"), url_for("reading.show_reading_list")),
+        header_list_id=list_id if form.get("header_count") == "1" else None,
     )
     return html, 200, NO_STORE
 
@@ -162,6 +209,8 @@ async def delete_article(article_id: int) -> ResponseReturnValue:
         )
         return html, 200, NO_STORE
     counters = await actions.delete_article(user.id, article_id, now=runtime().clock.now())
+    if is_htmx() and form.get("view") == "article":  # the page is gone: back to the list
+        return "", 200, {**NO_STORE, "HX-Redirect": safe_next(form.get("next"), fallback)}
     if is_htmx():
         return await _answer(user.id, None, counters)
     return redirect(safe_next(form.get("next"), fallback))
@@ -187,9 +236,22 @@ async def edit_article(article_id: int) -> ResponseReturnValue:
         result = await actions.update_article(user.id, article_id, _changes(form), now=runtime().clock.now())
     except InvalidInput as error:
         edit: dict[str, Any] = {key: form.get(key, "") for key in ("title", "tags", "reading_time")}
-        return await _render_article(article_id, None, error=error.message, edit=edit)
+        return await render_article_page(article_id, None, error=error.message, edit=edit)
     assert result.article is not None
     return redirect(article_path(article_id, result.article.slug, request.args.get("list") or None))
+
+
+@blueprint.post("/<int:article_id>/refetch/")
+@login_required
+async def refetch_article(article_id: int) -> ResponseReturnValue:
+    """Fetch the article's page again (plain post; the whole page changes, so no htmx)."""
+    user = require_user()
+    done = await refetch.refetch_article(runtime(), user.id, article_id, own_origins=[request.host_url])
+    if done.fetch_error:
+        await flash(f"The content could not be fetched again ({done.fetch_error}); the article keeps its content.")
+    else:
+        await flash("The content was fetched again.")
+    return redirect(article_path(article_id, done.slug, request.args.get("list") or None))
 
 
 @blueprint.post("/mark-as-read-in-bulk/")

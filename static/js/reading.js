@@ -1,5 +1,5 @@
 // Reading list and article page enhancements: htmx CSRF header, keyboard shortcuts, read on scroll,
-// auto refresh, "opened" tracking. Every page works without this file.
+// auto refresh, "opened" tracking, comment errors swapped in place. Every page works without this file.
 // Vendored: static/js/htmx.min.js is htmx.org 2.0.11 from the npm registry (dist/htmx.min.js), licence 0BSD.
 
 const list = document.getElementById("reading-list");
@@ -9,6 +9,15 @@ const csrf = root ? root.dataset.csrf : "";
 
 document.body.addEventListener("htmx:configRequest", (event) => {
   event.detail.headers["X-CSRF-Token"] = csrf;
+});
+
+// A comment refused by the server (400) answers its form with the error: swap it rather than fail.
+document.body.addEventListener("htmx:beforeSwap", (event) => {
+  const target = event.detail.target;
+  if (event.detail.xhr.status === 400 && target instanceof Element && target.closest("#comments")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
 });
 
 document.body.addEventListener("htmx:responseError", (event) => {
