@@ -1,4 +1,5 @@
-"""The feed categories page (part of the "feeds" blueprint): create, rename, nest, delete."""
+"""The feed categories page (/feeds/categories/, endpoints `feeds.*`, attached by web/feeds.py): create,
+rename, nest, delete."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from legadilo.core.errors import AlreadyExists, InvalidInput
 from legadilo.feeds import management
 from legadilo.web.auth import login_required
 from legadilo.web.context import require_user
-from legadilo.web.feeds import NO_STORE, blueprint
+from legadilo.web.routes import RouteTable
+
+routes = RouteTable()
+NO_STORE = {"Cache-Control": "no-cache, no-store, must-revalidate, max-age=0"}
 
 
 def _parent(raw: str | None) -> int | None:
@@ -30,13 +34,13 @@ async def _page(*, error: str = "", error_for: int | None = None, form: dict[str
     )
 
 
-@blueprint.get("/categories/")
+@routes.get("/categories/")
 @login_required
 async def list_categories() -> ResponseReturnValue:
     return await _page(), 200, NO_STORE
 
 
-@blueprint.post("/categories/")
+@routes.post("/categories/")
 @login_required
 async def create_category() -> ResponseReturnValue:
     form = (await request.form).to_dict()
@@ -49,7 +53,7 @@ async def create_category() -> ResponseReturnValue:
     return redirect(url_for(".list_categories"), 303)
 
 
-@blueprint.post("/categories/<int:category_id>/")
+@routes.post("/categories/<int:category_id>/")
 @login_required
 async def update_category(category_id: int) -> ResponseReturnValue:
     user = require_user()
@@ -66,7 +70,7 @@ async def update_category(category_id: int) -> ResponseReturnValue:
     return redirect(url_for(".list_categories"), 303)
 
 
-@blueprint.post("/categories/<int:category_id>/delete")
+@routes.post("/categories/<int:category_id>/delete")
 @login_required
 async def delete_category(category_id: int) -> ResponseReturnValue:
     user = require_user()

@@ -1,5 +1,6 @@
 """Feeds management pages: subscribe (with the choice when a page advertises several feeds), the feeds grouped
-by category, edit/disable/delete a feed, refresh now, its update history, the categories, and notifications."""
+by category, edit/disable/delete a feed, refresh now, its update history. The same blueprint (endpoints
+`feeds.*`) holds the categories page (web/feed_categories.py) and the notifications (web/notifications.py)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,21 @@ from typing import Any
 from quart import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from quart.typing import ResponseReturnValue
 
-from legadilo.accounts import notifications
 from legadilo.core.errors import DomainError, InvalidInput
 from legadilo.feeds import management, scheduler, services
 from legadilo.feeds.models import RefreshDelay
 from legadilo.fetching.types import BlockedHost, BotChallenge, FetchError, FetchTimeout, TooLarge
 from legadilo.parsing.types import ParseError
 from legadilo.runtime import Runtime
+from legadilo.web import feed_categories, notifications
 from legadilo.web.auth import login_required
-from legadilo.web.context import forget_layout, page_layout, require_user, runtime
+from legadilo.web.context import page_layout, require_user, runtime
 from legadilo.web.formatting import localtime
 
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("feeds", __name__, url_prefix="/feeds")
+for _module in (feed_categories, notifications):
+    _module.routes.attach_to(blueprint)
 NO_STORE = {"Cache-Control": "no-cache, no-store, must-revalidate, max-age=0"}
 DEFAULT_RETENTION_DAYS = 365
 _FETCH_HINTS: tuple[tuple[type[FetchError], str], ...] = (
@@ -256,32 +259,3 @@ async def show_updates(feed_id: int) -> ResponseReturnValue:
     details = await services.show_feed(user.id, feed_id, updates=100)
     page = await render_template("feeds/updates.html", details=details, timezone=await _timezone())
     return page, 200, NO_STORE
-
-
-@blueprint.get("/notifications/")
-@login_required
-async def show_notifications() -> ResponseReturnValue:
-    user = require_user()
-    listed = await notifications.list_notifications(user.id)
-    page = await render_template("notifications/list.html", notifications=listed, timezone=await _timezone())
-    return page, 200, NO_STORE
-
-
-@blueprint.post("/notifications/<int:notification_id>/read")
-@login_required
-async def mark_notification_read(notification_id: int) -> ResponseReturnValue:
-    await notifications.mark_read(require_user().id, notification_id, runtime().clock.now())
-    forget_layout()
-    return redirect(url_for(".show_notifications"), 303)
-
-
-@blueprint.post("/notifications/read")
-@login_required
-async def mark_all_notifications_read() -> ResponseReturnValue:
-    marked = await notifications.mark_all_read(require_user().id, runtime().clock.now())
-    forget_layout()
-    await flash(f"{marked} notification{'s' if marked != 1 else ''} marked as read.")
-    return redirect(url_for(".show_notifications"), 303)
-
-
-from legadilo.web import feed_categories as _feed_categories  # noqa: E402, F401 - its routes join this blueprint
