@@ -1,6 +1,6 @@
 """Re-fetch an article's page (reference §3 "Re-fetch", with the reference's force update):
 
-    the user's article → check its URL → fetch (guarded, meta refresh followed) → extract (parse pool)
+    the user's article → check its URL, fetch and extract it (`page_fetch`, as saving a page does)
     → one transaction: the content replaced by the fresh one (`saving.apply_page`), or, on failure, the old
       content kept and the reason recorded (`ArticleFetchError`), as saving a page does.
 
@@ -19,16 +19,8 @@ from tortoise.transactions import in_transaction
 from legadilo.core.errors import InvalidInput, NotFound
 from legadilo.reading.list_queries import is_id
 from legadilo.reading.models import Article
-from legadilo.reading.saving import (
-    Failure,
-    Page,
-    apply_page,
-    checked_url,
-    fetch_page,
-    own_origins_of,
-    reading_speed,
-    record_failure,
-)
+from legadilo.reading.page_fetch import Failure, Page, checked_url, fetch_page, own_origins_of
+from legadilo.reading.saving import apply_page, reading_speed, record_failure
 from legadilo.runtime import Runtime
 
 

@@ -16,7 +16,8 @@ from aiohttp import web
 from legadilo.accounts.models import User, UserSettings
 from legadilo.core.errors import InvalidInput
 from legadilo.reading.models import Article, ArticleFetchError, ArticleTag, ContentType, SourceType, Tag
-from legadilo.reading.saving import checked_url, own_origins_of, save_article_by_url
+from legadilo.reading.page_fetch import checked_url, own_origins_of
+from legadilo.reading.saving import save_article_by_url
 from legadilo.runtime import Runtime
 from legadilo.settings import Settings
 from tests.parsing.helpers import FIXTURES
