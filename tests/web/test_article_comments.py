@@ -108,11 +108,16 @@ async def test_edit_without_javascript_goes_through_the_article_page(client: Qua
     page = await (await client.get(redirected.headers["Location"])).get_data(as_text=True)
     assert f'id="comment-text-{comment.id}"' in page and ">old **text**</textarea>" in page
 
+    assert f'action="/reading/articles/{saved.id}/comments/{comment.id}/edit/?list=unread"' in await (
+        await client.get(f"/reading/articles/{saved.id}-story/?list=unread&edit_comment={comment.id}")
+    ).get_data(as_text=True)
     refused = await client.post(
-        f"/reading/articles/{saved.id}/comments/{comment.id}/edit/", form={"csrf_token": token, "text": "<p></p>"}
+        f"/reading/articles/{saved.id}/comments/{comment.id}/edit/?list=unread",
+        form={"csrf_token": token, "text": "<p></p>"},
     )
     refused_html = await refused.get_data(as_text=True)
     assert refused.status_code == 400 and f'id="comment-error-{comment.id}"' in refused_html
+    assert f'name="next" value="/reading/articles/{saved.id}-story/?list=unread"' in refused_html  # the list kept
     assert "></textarea>" in refused_html and ">old **text**</textarea>" not in refused_html  # what was typed
 
     done = await client.post(
