@@ -469,7 +469,7 @@ async def snapshot(user_id: int) -> dict[str, list[str]]:
         "groups": "SELECT to_jsonb(g) - ARRAY['id', 'user_id', 'created_at', 'updated_at'] AS r"
         " FROM articles_group g WHERE g.user_id = $1",
         "articles": "SELECT to_jsonb(a) - ARRAY['id', 'user_id', 'main_feed_id', 'group_id', 'obj_created_at',"
-        " 'obj_updated_at', 'search_vector'] || jsonb_build_object('group', g.title, 'feed', s.url) AS r"
+        " 'obj_updated_at', 'search_vector', 'tag_ids'] || jsonb_build_object('group', g.title, 'feed', s.url) AS r"
         " FROM article a LEFT JOIN articles_group g ON g.id = a.group_id LEFT JOIN feed f ON f.id = a.main_feed_id"
         " LEFT JOIN feed_source s ON s.id = f.source_id WHERE a.user_id = $1",
         "tags": "SELECT jsonb_build_object('article', a.url, 'tag', t.title) AS r FROM article_tag x"
