@@ -38,6 +38,7 @@ from legadilo.web.security import (
     csp_nonce,
     csrf_token,
 )
+from legadilo.web.templating import SyncEnvironment
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FORM_BODY_LIMIT = 1024 * 1024  # ordinary forms; upload routes raise their own limit
@@ -46,6 +47,7 @@ FORM_BODY_LIMIT = 1024 * 1024  # ordinary forms; upload routes raise their own l
 def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Quart:
     """Build the app. With `runtime` (tests), it is used as is; otherwise one is opened while serving."""
     app = Quart(__name__, template_folder=str(TEMPLATES), static_folder=None)
+    app.jinja_environment = SyncEnvironment
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_NAME="legadilo_session",
