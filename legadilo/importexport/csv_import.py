@@ -44,15 +44,8 @@ from tortoise.transactions import in_transaction
 from legadilo.core.errors import InvalidInput
 from legadilo.core.text import slugify
 from legadilo.feeds.models import FeedType
-from legadilo.importexport.articles import (
-    ArticleRow,
-    ImportedArticle,
-    ImportedGroup,
-    WriteQueue,
-    lock_user_imports,
-    prepare_batch,
-    save_articles,
-)
+from legadilo.importexport.article_preparation import ArticleRow, ImportedArticle, ImportedGroup, prepare_batch
+from legadilo.importexport.article_writer import lock_user_imports, save_articles
 from legadilo.importexport.csv_format import CSV_HEADER_FIELDS
 from legadilo.importexport.reports import Checkpoint, CountingReader, ImportReport, ProgressCallback
 from legadilo.importexport.subscriptions import (
@@ -66,6 +59,7 @@ from legadilo.importexport.subscriptions import (
     insert_feeds,
     site_url,
 )
+from legadilo.importexport.write_queue import WriteQueue
 from legadilo.parsing import normalize
 from legadilo.reading.models import ContentType, SourceType
 from legadilo.runtime import Runtime

@@ -25,9 +25,11 @@ import ijson  # type: ignore[import-untyped]
 from tortoise.transactions import in_transaction
 
 from legadilo.core.errors import InvalidInput
-from legadilo.importexport.articles import ArticleRow, ImportedArticle, WriteQueue, prepare_batch, save_articles
+from legadilo.importexport.article_preparation import ArticleRow, ImportedArticle, prepare_batch
+from legadilo.importexport.article_writer import save_articles
 from legadilo.importexport.csv_import import BATCH_CHARACTERS, SNIFF_BYTES, SniffingDecoder
 from legadilo.importexport.reports import Checkpoint, CountingReader, ImportReport, ProgressCallback
+from legadilo.importexport.write_queue import WriteQueue
 from legadilo.parsing import normalize
 from legadilo.reading.models import SourceType
 from legadilo.runtime import Runtime
