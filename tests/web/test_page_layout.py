@@ -106,3 +106,12 @@ async def test_a_forgotten_layout_is_read_again_within_the_request(app: Quart, a
         forget_layout()
         assert await render_template_string("{{ user_theme() }}/{{ unread_notifications() }}") == "dark/2"
         assert (await page_layout()).timezone == "Asia/Tokyo"
+
+
+async def test_the_reading_page_counts_the_bell_once_with_the_user(client: QuartClient, alice: User) -> None:
+    await log_in(client, ALICE)
+    with counting_statements() as statements:
+        html = await (await client.get("/reading/lists/all-articles/")).get_data(as_text=True)
+    assert sum('FROM "user"' in statement for statement in statements) == 1, statements
+    assert sum("FROM notification" in statement for statement in statements) == 1, statements
+    assert 'data-theme="dark"' in html and '<span class="badge">2</span>' in _bell(html)
