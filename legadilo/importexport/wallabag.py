@@ -1,8 +1,8 @@
 """Import of a Wallabag export: a JSON array of entries, streamed with ijson (memory stays flat whatever the
 file size).
 
-One line: decode (UTF-8, with the CSV importer's encoding rule: a byte order mark, UTF-16, Windows-1252 or
-repaired UTF-8 are noted) → check the file is a JSON array → per entry (numbered from 1): validate and map,
+One line: decode (UTF-8, with text_decoding's rule: a byte order mark, UTF-16, Windows-1252 or repaired
+UTF-8 are noted) → check the file is a JSON array → per entry (numbered from 1): validate and map,
 `prepare` → every ~500 entries (or ~16 MB of text) one transaction: `save_articles`, then the checkpoint.
 
 Mapping: `url` (required), `title`, `content` (sanitised HTML), `is_archived` → read (at `archived_at`, else
@@ -27,8 +27,9 @@ from tortoise.transactions import in_transaction
 from legadilo.core.errors import InvalidInput
 from legadilo.importexport.article_preparation import ArticleRow, ImportedArticle, prepare_batch
 from legadilo.importexport.article_writer import save_articles
-from legadilo.importexport.csv_import import BATCH_CHARACTERS, SNIFF_BYTES, SniffingDecoder
+from legadilo.importexport.csv_import import BATCH_CHARACTERS
 from legadilo.importexport.reports import Checkpoint, CountingReader, ImportReport, ProgressCallback
+from legadilo.importexport.text_decoding import SNIFF_BYTES, SniffingDecoder
 from legadilo.importexport.write_queue import WriteQueue
 from legadilo.parsing import normalize
 from legadilo.reading.models import SourceType
