@@ -20,8 +20,9 @@ from tests.conftest import TEST_PASSWORD, drop_database, recreate_database
 
 async def _search(user_id: int, query: str) -> list[str]:
     _, rows = await Tortoise.get_connection("default").execute_query(
-        """SELECT title FROM article WHERE user_id = $1 AND search_vector @@ websearch_to_tsquery('english', $2)
-           ORDER BY ts_rank(search_vector, websearch_to_tsquery('english', $2)) DESC, id""",
+        """SELECT title FROM article JOIN article_search ON article_id = id
+           WHERE user_id = $1 AND vector @@ websearch_to_tsquery('english', $2)
+           ORDER BY ts_rank(vector, websearch_to_tsquery('english', $2)) DESC, id""",
         [user_id, query],
     )
     return [row["title"] for row in rows]
@@ -106,3 +107,30 @@ async def test_concurrent_upgrades_apply_each_migration_once(database_target: Da
 async def test_the_apps_connections_run_without_jit(db: Runtime) -> None:
     rows = await Tortoise.get_connection("default").execute_query_dict("SHOW jit")
     assert rows == [{"jit": "off"}]
+
+
+async def _search_row_version(article_id: int) -> str:
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "SELECT xmin::text AS version FROM article_search WHERE article_id = $1", [article_id]
+    )
+    return str(rows[0]["version"]) if rows else ""
+
+
+async def test_the_search_row_is_rewritten_only_when_searched_text_changes_and_goes_with_its_article(
+    db: Runtime,
+) -> None:
+    user = await register_user("alice@example.org", TEST_PASSWORD)
+    article = await Article.create(user_id=user.id, url="https://a.example/1", title="Penguins", content="ice")
+    written = await _search_row_version(article.id)
+    assert written
+
+    await Article.filter(id=article.id).update(is_favorite=True, reading_time=3, title="Penguins")
+    assert await _search_row_version(article.id) == written  # state and unchanged text: the vector stays
+
+    await Article.filter(id=article.id).update(content="<p>walruses</p>")
+    assert await _search_row_version(article.id) != written
+    assert await _search(user.id, "walrus") == ["Penguins"]
+    assert await _search(user.id, "ice") == []
+
+    await Article.filter(id=article.id).delete()
+    assert await _search_row_version(article.id) == ""

@@ -2,8 +2,9 @@
 
 `search_articles` draws one line: clean the text → one statement that counts the matches (capped) and tells
 whether the text made an empty tsquery → one statement for the page (keyset on the order key and the id, no
-OFFSET; ranked with ts_rank_cd on the stored `article.search_vector`; ts_headline computed in an outer query
-for the page's rows only) → one query for the page's tags. Three queries whatever the number of results.
+OFFSET; ranked with ts_rank_cd on the stored vector `article_search.vector` (migration 4); ts_headline computed in
+an outer query for the page's rows only) → one query for the page's tags. Three queries whatever the number of
+results.
 
 The text becomes a tsquery with the vector's configuration ('english'): `websearch_to_tsquery` for words,
 `phraseto_tsquery` for a phrase; neither ever errors on quotes or operators. A text made only of stop words,
@@ -44,6 +45,8 @@ from legadilo.reading.models import OrderDirection, Tag
 MAX_TEXT_LENGTH = 1000  # characters of search text used; the rest is dropped with a note
 MAX_PAGE_SIZE = 200
 MAX_VALUES = 1000  # feed ids, external tags, tags of a bulk action
+# The stored weighted vector of each article (its own table, kept by triggers on article: migration 4).
+SEARCH_JOIN = "JOIN article_search x ON x.article_id = a.id"
 COUNT_CAP = 10_000  # the total is exact up to this, "at least" beyond
 SNIPPET_SOURCE_CHARS = 20_000  # the prefix of the content ts_headline reads
 SNIPPET_MAX_CHARS = 600
@@ -188,8 +191,10 @@ def _match(query: SearchQuery, text: str, param: SqlParams, *, now: datetime) ->
     """$1 is the user in every statement."""
     parts = ["a.user_id = $1", filter_sql(query.filters, param, now=now)]
     tsquery = _TSQUERY[query.mode].format(param(text, "::text")) if text else None
+    joins = ""
     if tsquery:
-        parts.append(f"a.search_vector @@ {tsquery}")
+        parts.append(f"x.vector @@ {tsquery}")
+        joins = SEARCH_JOIN
     if query.feed_ids:
         feeds = param(list(query.feed_ids), "::bigint[]")
         parts.append(
@@ -199,7 +204,7 @@ def _match(query: SearchQuery, text: str, param: SqlParams, *, now: datetime) ->
     external = sorted({" ".join(tag.split()).lower() for tag in query.external_tags} - {""})
     if external:  # `?|`: one of the strings is an element of the (lower-cased) JSON array
         parts.append(f"(lower(a.external_tags::text)::jsonb ?| {param(external, '::text[]')})")
-    return _Match(tsquery, f"FROM article a WHERE {' AND '.join(parts)}")
+    return _Match(tsquery, f"FROM article a {joins} WHERE {' AND '.join(parts)}")
 
 
 def _db() -> BaseDBAsyncClient:
@@ -259,19 +264,19 @@ def _snippet_columns(tsquery: str | None, param: SqlParams) -> tuple[str, str]:
         return "0::float8 AS rank_of_page, '' AS snippet, false AS snippet_is_html", ""
     tag, markers = param(_HTML_TAG, "::text"), param(_START + _STOP, "::text")
     head = f"left(a.content, {SNIPPET_SOURCE_CHARS})"
-    joins = f"""CROSS JOIN LATERAL (SELECT
+    joins = f"""{SEARCH_JOIN} CROSS JOIN LATERAL (SELECT
           translate(regexp_replace(a.summary, {tag}, ' ', 'g'), {markers}, '') AS summary_text,
           translate(CASE WHEN a.content_type = 'text/plain' THEN {head}
                     ELSE regexp_replace({head}, {tag}, ' ', 'g') END, {markers}, '') AS content_text) s
         CROSS JOIN LATERAL (SELECT s.summary_text ~ '[^[:space:]]'
-          AND (ts_filter(a.search_vector, '{{b}}') @@ {tsquery} OR NOT ts_filter(a.search_vector, '{{c}}') @@ {tsquery})
+          AND (ts_filter(x.vector, '{{b}}') @@ {tsquery} OR NOT ts_filter(x.vector, '{{c}}') @@ {tsquery})
           AS from_summary) d
         CROSS JOIN LATERAL (SELECT CASE WHEN d.from_summary THEN s.summary_text ELSE s.content_text END AS text) h"""
     options = (
         f"CASE WHEN length(h.text) <= {SHORT_TEXT_CHARS} THEN {param(_WHOLE_TEXT, '::text')}"
         f" ELSE {param(_FRAGMENTS, '::text')} END"
     )
-    columns = f"""ts_rank_cd(a.search_vector, {tsquery})::float8 AS rank_of_page,
+    columns = f"""ts_rank_cd(x.vector, {tsquery})::float8 AS rank_of_page,
         ts_headline('english'::regconfig, h.text, {tsquery}, {options}) AS snippet,
         d.from_summary OR a.content_type <> 'text/plain' AS snippet_is_html"""
     return columns, joins
@@ -283,7 +288,7 @@ async def _page_rows(
     """page_size + 1 rows of cards with `search_key`, `rank_of_page`, `snippet` and `snippet_is_html`."""
     param = SqlParams(user_id)
     match = _match(query, text, param, now=now)
-    key = f"ts_rank_cd(a.search_vector, {match.tsquery})::float8" if order == SearchOrder.RANK else _DATE_KEYS[order]
+    key = f"ts_rank_cd(x.vector, {match.tsquery})::float8" if order == SearchOrder.RANK else _DATE_KEYS[order]
     source, direction = match.source, query.direction.value
     if query.after:
         after_key, after_id = _decode_cursor(query.after, order)

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.usefixtures("pages")
 
 async def _matches(article_id: int, words: str) -> bool:
     rows = await Tortoise.get_connection("default").execute_query_dict(
-        "SELECT search_vector @@ plainto_tsquery('english', $2) AS hit FROM article WHERE id = $1", [article_id, words]
+        "SELECT vector @@ plainto_tsquery('english', $2) AS hit FROM article_search WHERE article_id = $1",
+        [article_id, words],
     )
     return bool(rows[0]["hit"])
 
