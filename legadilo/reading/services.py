@@ -96,12 +96,19 @@ class ReadingListPage:
 
 
 async def show_reading_list(
-    user_id: int, slug: str | None, *, now: datetime, after: str | None = None, limit: int = PAGE_SIZE
+    user_id: int,
+    slug: str | None,
+    *,
+    now: datetime,
+    after: str | None = None,
+    limit: int = PAGE_SIZE,
+    timezone: str | None = None,
 ) -> ReadingListPage:
     """A page of a list (the default one when `slug` is None) in its order, after the cursor `after`.
 
     Six queries whatever the number of articles and lists: the lists and their tags, the unread counts of
-    every list (one statement), the page (limit + 1 rows, keyset), the page's tags, the reader's timezone.
+    every list (one statement), the page (limit + 1 rows, keyset), the page's tags, the reader's timezone
+    (five when the caller knows the `timezone` already).
     The list's total is not counted (that would scan every matching article on each page view): it is
     known for free when the whole list fits in the first page, or when the list shows only unread articles
     (it is then its unread count); otherwise it is None and the page shows the list's unread count.
@@ -127,7 +134,6 @@ async def show_reading_list(
         total = len(articles)
     elif spec.read_status == ReadStatus.ONLY_UNREAD:
         total = counters.unread[reading_list.id]
-    user_settings = await UserSettings.get(user_id=user_id)
     return ReadingListPage(
         reading_list=reading_list,
         reading_lists=[rl for rl, _ in lists],
@@ -135,8 +141,12 @@ async def show_reading_list(
         articles=articles,
         next_cursor=next_key.encode() if next_key else None,
         total=total,
-        timezone=user_settings.timezone,
+        timezone=timezone or await _timezone(user_id),
     )
+
+
+async def _timezone(user_id: int) -> str:
+    return (await UserSettings.get(user_id=user_id)).timezone
 
 
 async def _list_of(user_id: int, list_id: int) -> tuple[ReadingList, list[tuple[ReadingList, ListFilter]]]:
@@ -186,7 +196,9 @@ class ArticlePage:
     timezone: str
 
 
-async def show_article(user_id: int, article_id: int, *, now: datetime, list_slug: str | None = None) -> ArticlePage:
+async def show_article(
+    user_id: int, article_id: int, *, now: datetime, list_slug: str | None = None, timezone: str | None = None
+) -> ArticlePage:
     """An article with everything its page shows. An unknown `list_slug` (a list renamed since) only drops
     the previous/next links.
 
@@ -209,5 +221,4 @@ async def show_article(user_id: int, article_id: int, *, now: datetime, list_slu
         previous, following = await list_queries.neighbours_in_list(
             user_id, ListFilter.of(reading_list, tag_rows), reading_list.order_direction, key, now=now
         )
-    user_settings = await UserSettings.get(user_id=user_id)
-    return ArticlePage(article, tags, comments, reading_list, previous, following, user_settings.timezone)
+    return ArticlePage(article, tags, comments, reading_list, previous, following, timezone or await _timezone(user_id))

@@ -35,7 +35,7 @@ async def _context(article_id: int, draft: CommentDraft | None, here: str) -> di
         "article_id": article_id,
         "draft": draft,
         "here": here,
-        "tz": await user_timezone(require_user().id),
+        "tz": await user_timezone(),
         "max_comment_length": comments.MAX_COMMENT_LENGTH,
     }
 

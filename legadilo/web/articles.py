@@ -17,7 +17,6 @@ from quart import Blueprint, flash, redirect, render_template, request, url_for
 from quart.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from legadilo.accounts.models import UserSettings
 from legadilo.core.errors import InvalidInput
 from legadilo.reading import actions, comments, refetch
 from legadilo.reading import services as reading
@@ -25,7 +24,7 @@ from legadilo.reading.actions import ArticleAction, ArticleChanges
 from legadilo.reading.list_queries import ListCounters
 from legadilo.reading.models import ContentType
 from legadilo.web.auth import login_required
-from legadilo.web.context import require_user, runtime
+from legadilo.web.context import page_layout, require_user, runtime
 from legadilo.web.reading import NO_STORE, is_htmx
 
 blueprint = Blueprint("articles", __name__, url_prefix="/reading/articles")
@@ -70,8 +69,9 @@ def _counters_json(counters: ListCounters) -> ResponseReturnValue:
     return {"unread": {str(key): value for key, value in counters.unread.items()}}, 200, NO_STORE
 
 
-async def user_timezone(user_id: int) -> str:
-    return (await UserSettings.get(user_id=user_id)).timezone
+async def user_timezone() -> str:
+    """The logged-in reader's timezone (loaded with the user: no query)."""
+    return (await page_layout()).timezone
 
 
 @blueprint.get("/<int:article_id>/")
@@ -106,7 +106,9 @@ async def render_article_page(
     page (README, web figures), so it appears with the first action's answer, which has it anyway."""
     user = require_user()
     list_slug = request.args.get("list") or None
-    page = await reading.show_article(user.id, article_id, now=runtime().clock.now(), list_slug=list_slug)
+    page = await reading.show_article(
+        user.id, article_id, now=runtime().clock.now(), list_slug=list_slug, timezone=(await page_layout()).timezone
+    )
     if slug is not None and slug != page.article.slug:
         query = {"edit_comment": draft.comment_id} if draft and draft.comment_id else {}
         return redirect(article_path(article_id, page.article.slug, list_slug, **query))
@@ -150,7 +152,7 @@ async def _answer(user_id: int, result: actions.ActionResult | None, counters: L
         "reading/_action_result.html",
         card=card,
         counters=counters,
-        tz=await user_timezone(user_id),
+        tz=await user_timezone(),
         list_id=list_id,
         list_slug=form.get("list") or None,
         next_url=safe_next(form.get("next"), url_for("reading.show_reading_list")),

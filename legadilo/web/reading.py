@@ -7,7 +7,7 @@ from quart.typing import ResponseReturnValue
 
 from legadilo.reading import services as reading
 from legadilo.web.auth import login_required
-from legadilo.web.context import require_user, runtime
+from legadilo.web.context import page_layout, require_user, runtime
 
 blueprint = Blueprint("reading", __name__, url_prefix="/reading")
 
@@ -24,7 +24,8 @@ def is_htmx() -> bool:
 async def show_reading_list(slug: str | None = None) -> ResponseReturnValue:
     user = require_user()
     after = request.args.get("after") or None
-    page = await reading.show_reading_list(user.id, slug, now=runtime().clock.now(), after=after)
+    timezone = (await page_layout()).timezone
+    page = await reading.show_reading_list(user.id, slug, now=runtime().clock.now(), after=after, timezone=timezone)
     template = "reading/_more_cards.html" if after and is_htmx() else "reading/show_reading_list.html"
     html = await render_template(template, page=page, user=user)
     return html, 200, NO_STORE

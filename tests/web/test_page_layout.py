@@ -114,4 +114,6 @@ async def test_the_reading_page_counts_the_bell_once_with_the_user(client: Quart
         html = await (await client.get("/reading/lists/all-articles/")).get_data(as_text=True)
     assert sum('FROM "user"' in statement for statement in statements) == 1, statements
     assert sum("FROM notification" in statement for statement in statements) == 1, statements
+    # the timezone of the dates comes with the user too: no other read of the settings
+    assert sum("user_settings" in statement for statement in statements) == 1, statements
     assert 'data-theme="dark"' in html and '<span class="badge">2</span>' in _bell(html)
