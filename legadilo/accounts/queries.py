@@ -21,11 +21,6 @@ async def get_user_by_email(email: str) -> User:
     return user
 
 
-async def find_user_for_session(user_id: int, session_epoch: int) -> User | None:
-    """The active user a session cookie names, unless that session was revoked (older epoch)."""
-    return await User.get_or_none(id=user_id, session_epoch=session_epoch, is_active=True)
-
-
 async def insert_user(email: str, password_hash: str, *, is_admin: bool) -> User:
     """Raises:
     AlreadyExists: the (lower-cased) email is taken."""
