@@ -3,34 +3,31 @@ file size).
 
 One line: decode (UTF-8, with text_decoding's rule: a byte order mark, UTF-16, Windows-1252 or repaired
 UTF-8 are noted) → check the file is a JSON array → per entry (numbered from 1): validate and map,
-`prepare` → every ~500 entries (or ~16 MB of text) one transaction: `save_articles`, then the checkpoint.
+`prepare` → every ~500 entries (or ~16 MB of text) one transaction: `save_articles`, then the checkpoint
+(batch_import).
 
 Mapping: `url` (required), `title`, `content` (sanitised HTML), `is_archived` → read (at `archived_at`, else
 `updated_at`, else `created_at`), `is_starred` → favourite, `tags` (strings or `{label}` objects) → the user's
 tags, `published_by` → authors, `published_at` (else `created_at`) and `updated_at`, `domain_name` → source
 title, `preview_picture`, `language`, `annotations` kept, `reading_time` when there is no content to measure,
-`external_article_id = "wallabag:<id>"`, a manual source. Existing articles are merged (see articles.py).
+`external_article_id = "wallabag:<id>"`, a manual source. Existing articles are merged (see article_writer.py).
 An entry with a missing URL or a field of the wrong type is rejected with its number; the rest goes on.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
 
 import ijson  # type: ignore[import-untyped]
-from tortoise.transactions import in_transaction
 
 from legadilo.core.errors import InvalidInput
-from legadilo.importexport.article_preparation import ArticleRow, ImportedArticle, prepare_batch
-from legadilo.importexport.article_writer import save_articles
-from legadilo.importexport.csv_import import BATCH_CHARACTERS
+from legadilo.importexport.article_preparation import ImportedArticle
+from legadilo.importexport.batch_import import Batch, BatchImport, ReadingStopped
 from legadilo.importexport.reports import Checkpoint, CountingReader, ImportReport, ProgressCallback
 from legadilo.importexport.text_decoding import SNIFF_BYTES, SniffingDecoder
-from legadilo.importexport.write_queue import WriteQueue
 from legadilo.parsing import normalize
 from legadilo.reading.models import SourceType
 from legadilo.runtime import Runtime
@@ -192,81 +189,29 @@ def _article(entry: object) -> ImportedArticle:
 
 
 @dataclass
-class _Batch:
-    """Entries read, waiting to be prepared and written (problems and notes reach the report when written)."""
+class _WallabagImport(BatchImport[Batch]):
+    url_field = "url"
 
-    articles: list[ImportedArticle] = field(default_factory=list)
-    numbers: list[int] = field(default_factory=list)
-    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (entry number, url, reason)
-    notes: list[str] = field(default_factory=list)
-    records: int = 0
-    weight: int = 0
-    rows_done: int = 0
-    bytes_read: int = 0
+    stream: _Utf8Stream
 
-    @property
-    def full(self) -> bool:
-        return self.records >= BATCH_ENTRIES or self.weight >= BATCH_CHARACTERS
+    def new_batch(self) -> Batch:
+        return Batch()
 
+    def batch_records(self) -> int:
+        return BATCH_ENTRIES
 
-@dataclass
-class _WallabagImport:
-    rt: Runtime
-    user_id: int
-    report: ImportReport
-    resume_after: int
-    checkpoint: Checkpoint | None
-    on_progress: ProgressCallback | None
-    reader: CountingReader
-    batch: _Batch = field(default_factory=_Batch)
-    queue: WriteQueue = field(default_factory=WriteQueue)
-    number: int = 0  # entries read
+    def notes(self) -> list[str]:
+        return list(self.stream.decoder.notes)
 
     def handle(self, entry: object) -> None:
-        self.number += 1
-        if self.number <= self.resume_after:
+        if not self.count():
             return
-        self.batch.records += 1
         try:
             article = _article(entry)
         except _Invalid as invalid:
-            self.batch.problems.append((self.number, _url_of(entry), invalid.reason))
+            self.batch.problems.append((self.number, True, _url_of(entry), invalid.reason))
             return
-        self.batch.articles.append(article)
-        self.batch.numbers.append(self.number)
-        self.batch.weight += len(article.content) + 512
-
-    async def submit(self, notes: list[str]) -> None:
-        """Hand the batch to the write queue (it is written once the previous one is)."""
-        batch, self.batch = self.batch, _Batch()
-        batch.rows_done, batch.bytes_read, batch.notes = self.number, self.reader.count, notes
-        await self.queue.put(lambda: self._write(batch))
-
-    async def _write(self, batch: _Batch) -> None:
-        """Prepare the articles, then save them in one transaction, with the checkpoint."""
-        prepared = await prepare_batch(self.rt, batch.articles)
-        problems = list(batch.problems)
-        rows: list[ArticleRow] = []
-        for row, number, article in zip(prepared, batch.numbers, batch.articles, strict=True):
-            if isinstance(row, str):
-                problems.append((number, article.url, f"url: {row}"))
-            else:
-                rows.append(row)
-        report = self.report
-        async with in_transaction() as connection:
-            if rows:
-                result = await save_articles(connection, self.user_id, rows, self.rt.clock.now())
-                for what, count in result.created.items():
-                    report.add_created(what, count)
-                report.updated += result.updated
-            for number, url, reason in sorted(problems):
-                report.reject(number, url, reason)
-            report.notes.extend(note for note in dict.fromkeys(batch.notes) if note not in report.notes)
-            report.rows_done, report.bytes_read = batch.rows_done, batch.bytes_read
-            if self.checkpoint is not None:
-                await self.checkpoint(connection, report)
-        if self.on_progress is not None:
-            self.on_progress(report)
+        self.batch.add_article(self.number, article)
 
 
 def _url_of(entry: object) -> str:
@@ -307,35 +252,24 @@ async def import_wallabag(
     reader = CountingReader(source)
     stream = _Utf8Stream(reader)
     state = _WallabagImport(
-        rt, user_id, report or ImportReport(kind="wallabag"), resume_after, checkpoint, on_progress, reader
+        rt, user_id, report or ImportReport(kind="wallabag"), resume_after, checkpoint, on_progress, reader, stream
     )
     entries = _entries(stream)
-    try:
-        try:
-            await _read_entries(state, entries, stream)
-        except ijson.JSONError as error:
-            await state.submit(list(stream.decoder.notes))
-            await state.queue.drain()
-            raise InvalidInput(_stop_message(state.number, str(error))) from None
-        await state.submit(list(stream.decoder.notes))
-        await state.queue.drain()
-    finally:
-        await state.queue.settle()
-    return state.report
+    return await state.run(lambda: _read_entries(state, entries))
 
 
-async def _read_entries(state: _WallabagImport, entries: Iterator[object], stream: _Utf8Stream) -> None:
+async def _read_entries(state: _WallabagImport, entries: Iterator[object]) -> None:
     """Every entry into batches, each handed to the write queue when full.
 
     Raises:
-        ijson.JSONError: invalid or truncated JSON.
+        ReadingStopped: invalid or truncated JSON.
     """
-    for entry in entries:
-        state.handle(entry)
-        if state.batch.full:
-            await state.submit(list(stream.decoder.notes))
-        elif state.number % 16 == 0:
-            await asyncio.sleep(0)  # let the write of the previous batch go on
+    try:
+        for entry in entries:
+            state.handle(entry)
+            await state.after_record()
+    except ijson.JSONError as error:
+        raise ReadingStopped(_stop_message(state.number, str(error))) from None
 
 
 def _stop_message(done: int, error: str) -> str:
