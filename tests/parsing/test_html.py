@@ -237,12 +237,12 @@ def test_count_words(text: str, expected: int) -> None:
         pytest.param(
             "<h2>Same</h2><h2>Same</h2><p id='same-3'>taken</p><h2>Same</h2><h2>  Ça   va ?</h2><h2></h2>",
             '<h2 id="same">Same</h2><h2 id="same-2">Same</h2><p id="same-3">taken</p><h2 id="same-4">Same</h2>'
-            '<h2 id="ça-va">  Ça   va ?</h2><h2 id="section"></h2>',
+            '<h2 id="ca-va">  Ça   va ?</h2><h2 id="section"></h2>',
             (
                 {"id": "same", "text": "Same", "level": 2, "children": []},
                 {"id": "same-2", "text": "Same", "level": 2, "children": []},
                 {"id": "same-4", "text": "Same", "level": 2, "children": []},
-                {"id": "ça-va", "text": "Ça va ?", "level": 2, "children": []},
+                {"id": "ca-va", "text": "Ça va ?", "level": 2, "children": []},
             ),
             id="unique-slugs",
         ),
