@@ -1,8 +1,9 @@
 """Articles, tags, reading lists, comments, article groups and fetch errors.
 
 Read/opened state is `read_at` / `opened_at` (NULL or not): the reference's generated booleans are
-computed in queries. The weighted full-text vector `article.search_vector` is a stored generated column
-created by the migrations (Tortoise has no field for it) and is never written by the application.
+computed in queries. Two things the migrations add are never written by the application: the weighted
+full-text vector (table `article_search`, kept by triggers on `article`, migration 4) and `article.tag_ids`
+(kept by triggers on `article_tag`, migration 3); Tortoise has no field for either.
 """
 
 from __future__ import annotations

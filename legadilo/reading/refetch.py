@@ -5,8 +5,8 @@
       content kept and the reason recorded (`ArticleFetchError`), as saving a page does.
 
 Unlike saving the same URL again, a re-fetch leaves the reading state, the tags and the source type alone: the
-reader asked for fresh content, not to file the article again. The search vector is a generated column: the
-database recomputes it from the new title, summary and content.
+reader asked for fresh content, not to file the article again. The search vector is kept by a trigger
+(migration 4): the database recomputes it from the new title, summary and content.
 """
 
 from __future__ import annotations

@@ -40,15 +40,23 @@ async def _context(article_id: int, draft: CommentDraft | None, here: str) -> di
     }
 
 
+# Marks the answers that are a comment form with its error, the only 400 answers reading.js lets htmx swap in.
+FORM_ERROR_HEADER = "X-Legadilo-Form-Error"
+
+
+def _headers(status: int) -> dict[str, str]:
+    return NO_STORE | {FORM_ERROR_HEADER: "1"} if status == 400 and is_htmx() else NO_STORE
+
+
 async def _section(article_id: int, draft: CommentDraft | None, here: str, status: int = 200) -> ResponseReturnValue:
     views = await comments.list_comments(require_user().id, article_id)
     html = await render_template("reading/_comments.html", comments=views, **await _context(article_id, draft, here))
-    return html, status, NO_STORE
+    return html, status, _headers(status)
 
 
 async def _one(view: CommentView, draft: CommentDraft | None, here: str, status: int = 200) -> ResponseReturnValue:
     html = await render_template("reading/_comment.html", comment=view, **await _context(view.article_id, draft, here))
-    return html, status, NO_STORE
+    return html, status, _headers(status)
 
 
 @blueprint.post("/")

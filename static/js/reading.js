@@ -11,10 +11,11 @@ document.body.addEventListener("htmx:configRequest", (event) => {
   event.detail.headers["X-CSRF-Token"] = csrf;
 });
 
-// A comment refused by the server (400) answers its form with the error: swap it rather than fail.
+// A comment refused by the server (400) answers its form with the error, marked by a header: swap it rather
+// than fail. Any other 400 (an expired CSRF token, say) is an error page, never swapped into the comments.
 document.body.addEventListener("htmx:beforeSwap", (event) => {
-  const target = event.detail.target;
-  if (event.detail.xhr.status === 400 && target instanceof Element && target.closest("#comments")) {
+  const xhr = event.detail.xhr;
+  if (xhr.status === 400 && xhr.getResponseHeader("X-Legadilo-Form-Error") === "1") {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }
@@ -103,7 +104,11 @@ function move(step) {
 function clickAction(key) {
   const scope = list ? currentCard() : article;
   const button = scope ? scope.querySelector(`button[data-key="${key}"]`) : null;
-  if (button) button.click();
+  if (!button) return;
+  // A form htmx has just swapped in is processed after its settle delay: a key pressed before would post it
+  // without htmx (a full page load). Processing it again is harmless.
+  if (window.htmx && button.form) window.htmx.process(button.form);
+  button.click();
 }
 
 function openCard() {

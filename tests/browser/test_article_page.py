@@ -36,10 +36,12 @@ async def test_actions_update_the_article_page_in_place(page: Page, reader: User
 async def test_comments_are_added_refused_edited_and_deleted_in_place(
     page: Page, reader: User, problems: Problems
 ) -> None:
-    [article] = await seed(reader, "airship", content="<p>Up we go.</p>")
+    # the content has ids like the page's own (a feed's "Comments" heading): the swaps must not land there
+    content = '<h2 id="comments">Comments</h2><p id="comment-1">Up we go.</p>'
+    [article] = await seed(reader, "airship", content=content)
     await page.goto(f"/reading/articles/{article.id}-airship/")
     await remember_this_document(page)
-    comments = page.locator("#comments")
+    comments = page.locator("section.comments")
 
     problems.allow("the server responded with a status of 400")  # the refused comment, on purpose
     await comments.get_by_label("Add a comment").fill("<script>alert(1)</script>")
@@ -63,6 +65,9 @@ async def test_comments_are_added_refused_edited_and_deleted_in_place(
     await comments.locator(".comment").get_by_role("button", name="Delete").click()
     await expect(comments.locator(".comment")).to_have_count(0)
     assert await Comment.filter(article_id=article.id).count() == 0
+    await expect(page.locator(".article-body h2")).to_have_text("Comments")
+    await expect(page.locator(".article-body p")).to_have_text("Up we go.")
+    await expect(page.locator("section.comments")).to_have_count(1)
     await assert_same_document(page)
 
 

@@ -89,6 +89,7 @@ async def test_an_empty_rendering_is_a_400_with_the_form_error(
         )
         html = await response.get_data(as_text=True)
         assert response.status_code == 400, text
+        assert response.headers.get("X-Legadilo-Form-Error") == ("1" if headers else None)  # reading.js swaps it
         assert 'class="error" role="alert" id="comment-error"' in html
         assert "empty once rendered" in html or "at most 10,000 characters" in html
         assert ("<!doctype html>" in html) == (not headers)
@@ -184,6 +185,7 @@ async def test_every_post_needs_the_csrf_token(client: QuartClient, alice: User)
         for headers in ({}, HTMX, {"X-CSRF-Token": "forged"}):
             response = await client.post(path, form={"text": "forged"}, headers=headers)
             assert response.status_code == 400, (path, headers)
+            assert "X-Legadilo-Form-Error" not in response.headers  # an error page: never swapped in
     assert await _texts(saved.id) == ["mine"]
 
 
