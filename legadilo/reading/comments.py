@@ -31,6 +31,9 @@ from legadilo.reading.list_queries import is_id
 from legadilo.reading.models import Comment
 
 MAX_COMMENT_LENGTH = 10_000  # characters of Markdown
+# Rendering is slow (see above) and happens when an article is shown: the comments of one article are capped
+# so that one page can never cost more than about 100 renderings.
+MAX_COMMENTS_PER_ARTICLE = 100
 
 
 @dataclass(frozen=True)
@@ -131,16 +134,23 @@ async def get_comment(user_id: int, article_id: int, comment_id: int) -> Comment
 async def add_comment(user_id: int, article_id: int, text: str, *, now: datetime) -> CommentView:
     """Raises:
     NotFound: no such article for this user.
-    InvalidInput: too long, or empty once rendered."""
+    InvalidInput: too long, empty once rendered, or the article has MAX_COMMENTS_PER_ARTICLE comments already."""
     cleaned = checked_text(text)
     _check_ids(article_id)
+    # (Two additions at the very same moment may both pass the cap: it bounds the work of a page, not a quota.)
     rows = await _db().execute_query_dict(
-        """INSERT INTO comment (article_id, text, created_at, updated_at)
-           SELECT id, $3, $4, $4 FROM article WHERE id = $1 AND user_id = $2 RETURNING *""",
-        [article_id, user_id, cleaned, now],
+        """WITH owned AS (SELECT id FROM article WHERE id = $1 AND user_id = $2),
+           inserted AS (
+               INSERT INTO comment (article_id, text, created_at, updated_at)
+               SELECT id, $3, $4, $4 FROM owned WHERE (SELECT count(*) FROM comment WHERE article_id = $1) < $5
+               RETURNING *)
+           SELECT i.* FROM owned LEFT JOIN inserted i ON TRUE""",
+        [article_id, user_id, cleaned, now, MAX_COMMENTS_PER_ARTICLE],
     )
     if not rows:
         raise _not_found(article_id)
+    if rows[0]["id"] is None:
+        raise InvalidInput(f"an article holds at most {MAX_COMMENTS_PER_ARTICLE} comments")
     return _view_of_row(rows[0])
 
 

@@ -15,6 +15,7 @@ from legadilo.core.errors import InvalidInput, NotFound
 from legadilo.importexport.csv_export import export_csv
 from legadilo.reading.comments import (
     MAX_COMMENT_LENGTH,
+    MAX_COMMENTS_PER_ARTICLE,
     add_comment,
     delete_comment,
     edit_comment,
@@ -116,6 +117,18 @@ async def test_the_length_is_capped(alice: User) -> None:
     with pytest.raises(InvalidInput, match="at most 10,000 characters"):
         await add_comment(alice.id, article.id, "a" * (MAX_COMMENT_LENGTH + 1), now=NOW)
     assert await Comment.filter(article_id=article.id).count() == 1
+
+
+async def test_the_comments_of_one_article_are_capped(alice: User) -> None:
+    article, other = await _article(alice), await Article.create(user_id=alice.id, url="https://e.org/2", title="2")
+    await Comment.bulk_create(
+        [Comment(article_id=article.id, text=f"c{n}") for n in range(MAX_COMMENTS_PER_ARTICLE - 1)]
+    )
+    await add_comment(alice.id, article.id, "the last one", now=NOW)
+    with pytest.raises(InvalidInput, match=f"at most {MAX_COMMENTS_PER_ARTICLE} comments"):
+        await add_comment(alice.id, article.id, "one too many", now=NOW)
+    assert await Comment.filter(article_id=article.id).count() == MAX_COMMENTS_PER_ARTICLE
+    assert (await add_comment(alice.id, other.id, "elsewhere", now=NOW)).text == "elsewhere"
 
 
 async def test_another_users_article_or_comment_is_not_found(alice: User, bob: User) -> None:
