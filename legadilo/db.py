@@ -7,13 +7,16 @@ runs it. The server stops when the last process using it exits; its data stays.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import random
 import subprocess
 import warnings
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import asyncpg
@@ -270,3 +273,34 @@ async def ping(within_seconds: float = 3.0) -> bool:
         logger.warning("database ping failed: %s", exc)
         return False
     return True
+
+
+DEADLOCK_ATTEMPTS = 3
+
+
+def is_deadlock(exc: BaseException) -> bool:
+    """PostgreSQL aborted the statement to break a deadlock (SQLSTATE 40P01), however Tortoise wrapped it."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, asyncpg.DeadlockDetectedError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+T = TypeVar("T")
+
+
+async def retrying_deadlocks(operation: Callable[[], Awaitable[T]], *, attempts: int = DEADLOCK_ATTEMPTS) -> T:
+    """Run a statement that changes many articles at once (in its own transaction) again when PostgreSQL
+    chose it to break a deadlock: two such statements (a bulk action, an import batch tagging articles, whose
+    triggers update the articles) may lock the same rows in opposite orders. Nothing of the aborted attempt
+    remains, so running it again is safe; only the last attempt's error is raised."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await operation()
+        except Exception as exc:
+            if attempt == attempts or not is_deadlock(exc):
+                raise
+            await asyncio.sleep(0.05 * attempt * (1 + random.random()))  # noqa: S311 - jitter, not secrecy
+    raise AssertionError("unreachable")

@@ -7,10 +7,11 @@ import asyncio
 import pytest
 from tortoise import Tortoise
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from legadilo import schema
 from legadilo.accounts.models import User, UserSettings
-from legadilo.db import DatabaseTarget
+from legadilo.db import DatabaseTarget, connect, is_deadlock, retrying_deadlocks
 from legadilo.feeds.models import Feed, FeedSource, FeedType
 from legadilo.reading.models import Article
 from legadilo.runtime import Runtime
@@ -134,3 +135,49 @@ async def test_the_search_row_is_rewritten_only_when_searched_text_changes_and_g
 
     await Article.filter(id=article.id).delete()
     assert await _search_row_version(article.id) == ""
+
+
+async def test_a_statement_chosen_to_break_a_deadlock_is_run_again(
+    db: Runtime, migrated_database: DatabaseTarget
+) -> None:
+    user = await register_user("alice@example.org", TEST_PASSWORD)
+    first = await Article.create(user_id=user.id, url="https://a.example/1", title="first")
+    second = await Article.create(user_id=user.id, url="https://a.example/2", title="second")
+    other = await connect(migrated_database)
+    attempts = 0
+
+    async def mark_both() -> None:
+        """Locks the first article, then waits for the second: the waiter that starts first is the victim."""
+        nonlocal attempts
+        attempts += 1
+        async with in_transaction() as connection:
+            await connection.execute_query("UPDATE article SET reading_time = 1 WHERE id = $1", [first.id])
+            await connection.execute_query("UPDATE article SET reading_time = 2 WHERE id = $1", [second.id])
+
+    try:
+        transaction = other.transaction()
+        await transaction.start()
+        await other.execute("UPDATE article SET is_favorite = true WHERE id = $1", second.id)
+        marking = asyncio.create_task(retrying_deadlocks(mark_both))
+        await asyncio.sleep(0.3)  # mark_both holds the first article and waits for the second
+        await other.execute("UPDATE article SET is_favorite = true WHERE id = $1", first.id)  # the cycle
+        await transaction.commit()
+        await marking
+    finally:
+        await other.close()
+
+    assert attempts == 2
+    assert is_deadlock(await _deadlock_error()) and not is_deadlock(ValueError("nothing to do with it"))
+    stored = {a.id: (a.reading_time, a.is_favorite) for a in await Article.filter(user_id=user.id)}
+    assert stored == {first.id: (1, True), second.id: (2, True)}
+
+
+async def _deadlock_error() -> BaseException:
+    """What Tortoise raises for a deadlock: its own error, the driver's as the cause."""
+    try:
+        await Tortoise.get_connection("default").execute_query(
+            "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40P01', MESSAGE = 'deadlock detected'; END $$"
+        )
+    except Exception as exc:  # noqa: BLE001 - returned to be inspected
+        return exc
+    raise AssertionError("no error raised")

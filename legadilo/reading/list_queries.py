@@ -22,6 +22,7 @@ from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from legadilo.core.errors import InvalidInput
+from legadilo.db import retrying_deadlocks
 from legadilo.reading.models import (
     FavoriteStatus,
     ForLaterStatus,
@@ -382,13 +383,11 @@ async def mark_list_as_read(user_id: int, spec: ListFilter, *, now: datetime) ->
     """Every unread article of the list (not only a page) marked read in one UPDATE; how many."""
     param = SqlParams(user_id, now)
     condition = filter_sql(spec, param, now=now)
-    rows = await _db().execute_query_dict(
-        f"""WITH marked AS (
+    statement = f"""WITH marked AS (
               UPDATE article SET read_at = $2, obj_updated_at = $2
               WHERE user_id = $1 AND read_at IS NULL AND id IN (
                 SELECT a.id FROM article a WHERE a.user_id = $1 AND a.read_at IS NULL AND {condition})
               RETURNING 1)
-            SELECT count(*) AS n FROM marked""",
-        param.values,
-    )
+            SELECT count(*) AS n FROM marked"""
+    rows = await retrying_deadlocks(lambda: _db().execute_query_dict(statement, param.values))
     return int(rows[0]["n"])

@@ -29,6 +29,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from legadilo.core.errors import InvalidInput
 from legadilo.core.text import slugify
+from legadilo.db import retrying_deadlocks
 from legadilo.reading import queries
 from legadilo.reading.list_queries import (
     CARD_COLUMNS,
@@ -383,14 +384,12 @@ async def bulk_update_search_results(
     param = SqlParams(user_id, now)
     match = _match(query, text, param, now=now)
     assignment, changes = _BULK_SET[action]
-    rows = await _db().execute_query_dict(
-        f"""WITH changed AS (
+    statement = f"""WITH changed AS (
               UPDATE article SET {assignment}, obj_updated_at = $2
               WHERE user_id = $1 AND {changes} AND id IN (SELECT a.id {match.source})
               RETURNING 1)
-            SELECT count(*) AS n FROM changed""",
-        param.values,
-    )
+            SELECT count(*) AS n FROM changed"""
+    rows = await retrying_deadlocks(lambda: _db().execute_query_dict(statement, param.values))
     return int(rows[0]["n"])
 
 
@@ -426,7 +425,6 @@ async def _bulk_tags(
     else:
         statement = f"""DELETE FROM article_tag WHERE tag_id = ANY({ids})
             AND article_id IN (SELECT a.id {match.source}) RETURNING article_id"""
-    rows = await _db().execute_query_dict(
-        f"WITH changed AS ({statement}) SELECT count(DISTINCT article_id) AS n FROM changed", param.values
-    )
+    counted = f"WITH changed AS ({statement}) SELECT count(DISTINCT article_id) AS n FROM changed"
+    rows = await retrying_deadlocks(lambda: _db().execute_query_dict(counted, param.values))
     return int(rows[0]["n"])
