@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -12,6 +14,7 @@ from quart.typing import ResponseReturnValue
 from servestatic import ServeStaticASGI
 
 from legadilo import __version__
+from legadilo.reading import counts_cache
 from legadilo.runtime import Runtime, open_runtime
 from legadilo.settings import Settings
 from legadilo.web import (
@@ -103,7 +106,13 @@ def _attach_runtime(app: Quart, settings: Settings, runtime: Runtime | None) -> 
         logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         async with open_runtime(settings) as rt:
             app.extensions[RUNTIME_KEY] = rt
-            yield
+            listening = asyncio.create_task(counts_cache.listen_for_changes(rt.database))
+            try:
+                yield
+            finally:
+                listening.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listening
 
 
 def _register_hooks(app: Quart) -> None:

@@ -10,6 +10,7 @@ from legadilo.accounts.models import UserSettings
 from legadilo.core.errors import InvalidInput, NotFound
 from legadilo.core.text import slugify
 from legadilo.reading import list_queries, queries
+from legadilo.reading.counts_cache import CACHE
 from legadilo.reading.list_queries import ArticleCard, ArticleRef, ListCounters, ListFilter, SortKey, is_id
 from legadilo.reading.models import (
     Article,
@@ -125,7 +126,7 @@ async def show_reading_list(
     if chosen is None:
         raise NotFound("no such reading list" if slug is not None else "this account has no default reading list")
     reading_list, spec = chosen
-    counters = await list_queries.count_unread(user_id, [(rl.id, f) for rl, f in lists], now=now)
+    unread = await _unread_counts(user_id, [(rl.id, f) for rl, f in lists], now=now)
     articles, next_key = await list_queries.page_of_list(
         user_id, spec, reading_list.order_direction, now=now, after=cursor, limit=limit
     )
@@ -133,16 +134,27 @@ async def show_reading_list(
     if cursor is None and next_key is None:
         total = len(articles)
     elif spec.read_status == ReadStatus.ONLY_UNREAD:
-        total = counters.unread[reading_list.id]
+        total = unread[reading_list.id]
     return ReadingListPage(
         reading_list=reading_list,
         reading_lists=[rl for rl, _ in lists],
-        unread_counts=counters.unread,
+        unread_counts=unread,
         articles=articles,
         next_cursor=next_key.encode() if next_key else None,
         total=total,
         timezone=timezone or await _timezone(user_id),
     )
+
+
+async def _unread_counts(user_id: int, filters: list[tuple[int, ListFilter]], *, now: datetime) -> dict[int, int]:
+    """The sidebar's counts: from the per-process cache while no article changed (counts_cache), else counted."""
+    key = (user_id, tuple(filters))
+    unread = CACHE.get(key)
+    if unread is None:
+        since = CACHE.clock()
+        unread = (await list_queries.count_unread(user_id, filters, now=now)).unread
+        CACHE.put(key, unread, since=since)
+    return unread
 
 
 async def _timezone(user_id: int) -> str:
