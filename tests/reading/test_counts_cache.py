@@ -73,7 +73,7 @@ async def listening(migrated_database: DatabaseTarget, db: Runtime) -> AsyncIter
 
 async def _until_cleared(key_user: int) -> None:
     for _ in range(100):
-        if not any(key[0] == key_user for key in CACHE._entries):
+        if not any(isinstance(key, tuple) and key[0] == key_user for key in CACHE._entries):
             return
         await asyncio.sleep(0.02)
     raise AssertionError("the change was not notified")
