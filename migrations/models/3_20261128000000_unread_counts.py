@@ -38,25 +38,15 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
             WHERE a."id" = c."article_id" AND a."tag_ids" && c.ids;
             RETURN NULL;
         END $$;
-        CREATE FUNCTION "article_tag_ids_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            UPDATE "article" a
-            SET "tag_ids" = ARRAY(SELECT x FROM unnest(a."tag_ids") AS x WHERE x <> ALL(c.ids) ORDER BY x)
-            FROM (SELECT "article_id", array_agg("tag_id") AS ids FROM removed GROUP BY "article_id") c
-            WHERE a."id" = c."article_id" AND a."tag_ids" && c.ids;
-            UPDATE "article" a
-            SET "tag_ids" = ARRAY(SELECT DISTINCT x FROM unnest(a."tag_ids" || c.ids) AS x ORDER BY x)
-            FROM (SELECT "article_id", array_agg("tag_id") AS ids FROM added GROUP BY "article_id") c
-            WHERE a."id" = c."article_id" AND NOT a."tag_ids" @> c.ids;
-            RETURN NULL;
-        END $$;
         CREATE TRIGGER "article_tag_ids_on_insert" AFTER INSERT ON "article_tag"
             REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION "article_tag_ids_added"();
         CREATE TRIGGER "article_tag_ids_on_delete" AFTER DELETE ON "article_tag"
             REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION "article_tag_ids_removed"();
-        CREATE TRIGGER "article_tag_ids_on_update" AFTER UPDATE ON "article_tag"
-            REFERENCING OLD TABLE AS removed NEW TABLE AS added
-            FOR EACH STATEMENT EXECUTE FUNCTION "article_tag_ids_changed"();
+        -- An update is a removal then an addition: PostgreSQL fires a table's triggers in name order.
+        CREATE TRIGGER "article_tag_ids_on_update_1_removed" AFTER UPDATE ON "article_tag"
+            REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION "article_tag_ids_removed"();
+        CREATE TRIGGER "article_tag_ids_on_update_2_added" AFTER UPDATE ON "article_tag"
+            REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION "article_tag_ids_added"();
 
         CREATE INDEX "article_unread_counts_idx" ON "article" ("user_id")
             INCLUDE ("id", "is_favorite", "is_for_later", "reading_time", "published_at", "tag_ids")
@@ -68,10 +58,10 @@ async def downgrade(db: BaseDBAsyncClient) -> str:
         DROP INDEX IF EXISTS "article_unread_counts_idx";
         DROP TRIGGER IF EXISTS "article_tag_ids_on_insert" ON "article_tag";
         DROP TRIGGER IF EXISTS "article_tag_ids_on_delete" ON "article_tag";
-        DROP TRIGGER IF EXISTS "article_tag_ids_on_update" ON "article_tag";
+        DROP TRIGGER IF EXISTS "article_tag_ids_on_update_1_removed" ON "article_tag";
+        DROP TRIGGER IF EXISTS "article_tag_ids_on_update_2_added" ON "article_tag";
         DROP FUNCTION IF EXISTS "article_tag_ids_added"();
         DROP FUNCTION IF EXISTS "article_tag_ids_removed"();
-        DROP FUNCTION IF EXISTS "article_tag_ids_changed"();
         ALTER TABLE "article" DROP COLUMN IF EXISTS "tag_ids";"""
 
 
