@@ -16,10 +16,12 @@ from quart.typing import TestClientProtocol as QuartClient
 from tortoise import Tortoise
 
 from legadilo import schema
+from legadilo.accounts.models import User
 from legadilo.app import create_app
 from legadilo.db import DatabaseTarget, start_embedded_server
 from legadilo.runtime import Runtime, open_runtime
 from legadilo.settings import Settings
+from legadilo.signup.services import register_user
 
 TEST_PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -108,6 +110,17 @@ def app(settings: Settings, db: Runtime) -> Quart:
 @pytest.fixture
 def client(app: Quart) -> QuartClient:
     return app.test_client()
+
+
+@pytest.fixture
+async def alice(db: Runtime) -> User:
+    """A registered user (TEST_PASSWORD); `bob` is the other user of isolation tests."""
+    return await register_user("alice@example.org", TEST_PASSWORD)
+
+
+@pytest.fixture
+async def bob(db: Runtime) -> User:
+    return await register_user("bob@example.org", TEST_PASSWORD)
 
 
 def csrf_from(html: str) -> str:

@@ -9,21 +9,8 @@ import pytest
 from legadilo.accounts import notifications
 from legadilo.accounts.models import Notification, User
 from legadilo.core.errors import NotFound
-from legadilo.runtime import Runtime
-from legadilo.signup.services import register_user
-from tests.conftest import TEST_PASSWORD
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def alice(db: Runtime) -> User:
-    return await register_user("alice@example.org", TEST_PASSWORD)
-
-
-@pytest.fixture
-async def bob(db: Runtime) -> User:
-    return await register_user("bob@example.org", TEST_PASSWORD)
 
 
 async def test_unread_ones_come_first_and_are_counted(alice: User, bob: User) -> None:

@@ -23,22 +23,10 @@ from legadilo.reading.actions import (
 )
 from legadilo.reading.models import Article, ArticleTag, Comment, ReadingList, Tag
 from legadilo.runtime import Runtime
-from legadilo.signup.services import register_user
-from tests.conftest import TEST_PASSWORD
 from tests.feedfarm import running_farm
 
 NOW = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
 EARLIER = NOW - timedelta(days=2)
-
-
-@pytest.fixture
-async def alice(db: Runtime) -> User:
-    return await register_user("alice@example.org", TEST_PASSWORD)
-
-
-@pytest.fixture
-async def bob(db: Runtime) -> User:
-    return await register_user("bob@example.org", TEST_PASSWORD)
 
 
 async def _lists(user: User) -> dict[str, int]:

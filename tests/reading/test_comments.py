@@ -26,21 +26,9 @@ from legadilo.reading.comments import (
 )
 from legadilo.reading.models import Article, Comment
 from legadilo.runtime import Runtime
-from legadilo.signup.services import register_user
-from tests.conftest import TEST_PASSWORD
 
 NOW = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
-
-
-@pytest.fixture
-async def alice(db: Runtime) -> User:
-    return await register_user("alice@example.org", TEST_PASSWORD)
-
-
-@pytest.fixture
-async def bob(db: Runtime) -> User:
-    return await register_user("bob@example.org", TEST_PASSWORD)
 
 
 async def _article(user: User, name: str = "story") -> Article:

@@ -31,9 +31,6 @@ from legadilo.reading.models import (
     Tag,
     TagOperator,
 )
-from legadilo.runtime import Runtime
-from legadilo.signup.services import register_user
-from tests.conftest import TEST_PASSWORD
 
 EVERYTHING = ReadingListSettings(
     title="  Long   reads  ",
@@ -52,16 +49,6 @@ EVERYTHING = ReadingListSettings(
     enable_reading_on_scroll=True,
     auto_refresh_interval=6,
 )
-
-
-@pytest.fixture
-async def alice(db: Runtime) -> User:
-    return await register_user("alice@example.org", TEST_PASSWORD)
-
-
-@pytest.fixture
-async def bob(db: Runtime) -> User:
-    return await register_user("bob@example.org", TEST_PASSWORD)
 
 
 async def _slugs_in_order(user: User) -> list[str]:

@@ -10,19 +10,6 @@ from legadilo.core.errors import InvalidInput, NotFound
 from legadilo.reading import tags
 from legadilo.reading.lists import ReadingListSettings, create_reading_list
 from legadilo.reading.models import Article, ArticleTag, ReadingListTag, SubTagMapping, Tag
-from legadilo.runtime import Runtime
-from legadilo.signup.services import register_user
-from tests.conftest import TEST_PASSWORD
-
-
-@pytest.fixture
-async def alice(db: Runtime) -> User:
-    return await register_user("alice@example.org", TEST_PASSWORD)
-
-
-@pytest.fixture
-async def bob(db: Runtime) -> User:
-    return await register_user("bob@example.org", TEST_PASSWORD)
 
 
 async def _tagged(user: User, name: str, *tag_list: Tag) -> Article:

@@ -7,25 +7,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from quart.typing import TestClientProtocol as QuartClient
 
 from legadilo.accounts.models import User
 from legadilo.reading.models import Article, ArticleTag, ContentType, ReadingList, Tag
-from legadilo.runtime import Runtime
-from legadilo.signup.services import register_user
-from tests.conftest import TEST_PASSWORD, get_csrf, log_in
+from tests.conftest import get_csrf, log_in
 from tests.web.test_reading_pages import DAY, HTMX, START, article
-
-
-@pytest.fixture
-async def alice(db: Runtime) -> User:
-    return await register_user("alice@example.org", TEST_PASSWORD)
-
-
-@pytest.fixture
-async def bob(db: Runtime) -> User:
-    return await register_user("bob@example.org", TEST_PASSWORD)
 
 
 async def _token(client: QuartClient, email: str = "alice@example.org") -> str:

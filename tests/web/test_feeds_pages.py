@@ -40,11 +40,6 @@ async def alice(client: QuartClient, db: Runtime) -> User:
     return user
 
 
-@pytest.fixture
-async def bob(db: Runtime) -> User:
-    return await register_user("bob@example.org", TEST_PASSWORD)
-
-
 async def make_feed(user: User, url: str = "https://example.org/feed.xml", **fields: Any) -> Feed:
     source = await queries.get_or_create_source(url, datetime.now(UTC) + timedelta(hours=3))
     fields.setdefault("title", f"Feed of {user.email}")

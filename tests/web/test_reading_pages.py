@@ -8,29 +8,16 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from quart.typing import TestClientProtocol as QuartClient
 
 from legadilo.accounts.models import User, UserSettings
 from legadilo.reading.models import Article, ArticleTag, ReadingList, Tag
-from legadilo.runtime import Runtime
-from legadilo.signup.services import register_user
-from tests.conftest import TEST_PASSWORD, get_csrf, log_in
+from tests.conftest import get_csrf, log_in
 from tests.reading.test_reading_page_queries import counting_statements
 
 HTMX = {"HX-Request": "true"}
 DAY = timedelta(days=1)
 START = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-async def alice(db: Runtime) -> User:
-    return await register_user("alice@example.org", TEST_PASSWORD)
-
-
-@pytest.fixture
-async def bob(db: Runtime) -> User:
-    return await register_user("bob@example.org", TEST_PASSWORD)
 
 
 async def article(user: User, name: str, **fields: Any) -> Article:
