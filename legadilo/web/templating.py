@@ -13,6 +13,7 @@ rather than printed as "<coroutine object …>".
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -27,6 +28,7 @@ def _constant(value: object) -> Callable[[], object]:
     return lambda: value
 
 
+@functools.cache  # the same few context functions on every render
 def _takes_no_argument(function: Callable[..., Any]) -> bool:
     parameters = inspect.signature(function).parameters.values()
     return all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters)
