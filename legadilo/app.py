@@ -31,6 +31,7 @@ from legadilo.web import (
 )
 from legadilo.web.assets import HASHED_NAME_PATTERN, STATIC_SOURCE, URL_PREFIX, build_static, static_security_headers
 from legadilo.web.auth import load_user
+from legadilo.web.card_rendering import CardRenderer
 from legadilo.web.context import RUNTIME_KEY, SETTINGS_KEY, current_user
 from legadilo.web.errors import register_error_handlers
 from legadilo.web.formatting import localtime
@@ -92,6 +93,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> Quart:
         version=__version__, current_user=current_user, allow_registration=settings.allow_registration
     )
     app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.globals["article_card"] = CardRenderer(app.jinja_env)
     _wrap_asgi(app, settings, static.root)
     return app
 

@@ -12,7 +12,6 @@ Pages are keyset-paginated on (sort date, id): no OFFSET, served by article_user
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -230,8 +229,8 @@ class ArticleCard:
     slug: str
     url: str
     summary: str
-    authors: list[str]
-    external_tags: list[str]
+    authors: tuple[str, ...]
+    external_tags: tuple[str, ...]
     reading_time: int
     language: str
     preview_picture_url: str
@@ -263,7 +262,17 @@ class ArticleCard:
         return not self.has_content or self.open_original_by_default
 
 
-CARD_COLUMNS = f"""a.id, a.title, a.slug, a.url, a.summary, a.authors, a.external_tags, a.reading_time, a.language,
+def _text_array(column: str) -> str:
+    """A JSON list column as text[] (asyncpg decodes it natively): its non-null items, as text; empty when the
+    column holds anything but a list."""
+    return (
+        f"ARRAY(SELECT item FROM jsonb_array_elements_text(CASE jsonb_typeof({column}) WHEN 'array' THEN {column}"
+        f" ELSE '[]' END) AS item WHERE item IS NOT NULL)"
+    )
+
+
+CARD_COLUMNS = f"""a.id, a.title, a.slug, a.url, a.summary, {_text_array("a.authors")} AS authors,
+ {_text_array("a.external_tags")} AS external_tags, a.reading_time, a.language,
  a.preview_picture_url, a.preview_picture_alt, a.read_at, a.opened_at, a.is_favorite, a.is_for_later,
  a.main_source_type, a.main_source_title, a.main_feed_id, f.title AS feed_title,
  coalesce(f.open_original_url_by_default, false) AS open_original_by_default, a.group_id, g.title AS group_title,
@@ -271,17 +280,12 @@ CARD_COLUMNS = f"""a.id, a.title, a.slug, a.url, a.summary, a.authors, a.externa
 CARD_JOINS = "LEFT JOIN feed f ON f.id = a.main_feed_id LEFT JOIN articles_group g ON g.id = a.group_id"
 
 
-def _json_list(value: object) -> list[str]:
-    decoded = json.loads(value) if isinstance(value, str) else value
-    return [str(item) for item in decoded] if isinstance(decoded, list) else []
-
-
 def card_of(row: dict[str, Any], tags: Sequence[TagRef] = ()) -> ArticleCard:
     fields = {name: row[name] for name in _CARD_FIELDS}
     return ArticleCard(
         **fields,
-        authors=_json_list(row["authors"]),
-        external_tags=_json_list(row["external_tags"]),
+        authors=tuple(row["authors"]),
+        external_tags=tuple(row["external_tags"]),
         sort_key=SortKey(row["sort_date"], row["id"]),
         tags=tuple(tags),
     )

@@ -247,10 +247,20 @@ async def test_cards_carry_their_tags_feed_title_and_group(db: Runtime) -> None:
     cards = {card.title: card for card in page.articles}
     assert [tag.title for tag in cards["tagged"].tags] == ["Alpha", "Zeta"]
     assert cards["bare"].tags == ()
-    assert cards["bare"].authors == ["Ann", "Bo"]
+    assert cards["bare"].authors == ("Ann", "Bo")
     assert cards["bare"].opens_original and not cards["tagged"].opens_original  # no content: the original
     assert cards["tagged"].feed_title is None
     assert page.total == 2
+
+
+async def test_card_lists_keep_the_text_items_of_json_lists_only(db: Runtime) -> None:
+    user = await register_user("alice@example.org", TEST_PASSWORD)
+    await Article.create(
+        user_id=user.id, url="https://example.org/odd", title="odd", authors=["Ann", None, 3], external_tags={"a": 1}
+    )
+    [card] = (await show_reading_list(user.id, "all-articles", now=NOW)).articles
+    assert card.authors == ("Ann", "3")
+    assert card.external_tags == ()
 
 
 # --- keyset pages ------------------------------------------------------------------------------------
