@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from tortoise import Tortoise
+
 from legadilo.accounts.models import UserSettings
 from legadilo.core.errors import InvalidInput, NotFound
 from legadilo.core.text import slugify
@@ -209,10 +211,17 @@ class ArticlePage:
 
 
 async def show_article(
-    user_id: int, article_id: int, *, now: datetime, list_slug: str | None = None, timezone: str | None = None
+    user_id: int,
+    article_id: int,
+    *,
+    now: datetime,
+    list_slug: str | None = None,
+    timezone: str | None = None,
+    mark_opened: bool = False,
 ) -> ArticlePage:
     """An article with everything its page shows. An unknown `list_slug` (a list renamed since) only drops
-    the previous/next links.
+    the previous/next links. With `mark_opened` (the reader opens the page), an article never opened before
+    is marked opened and read; later views change nothing (an article marked unread again stays unread).
 
     Raises:
         NotFound: no such article for this user.
@@ -222,6 +231,8 @@ async def show_article(
         article = await Article.get_or_none(id=article_id, user_id=user_id).select_related("main_feed", "group")
     if article is None:
         raise NotFound(f"no article {article_id} for this user")
+    if mark_opened and article.opened_at is None:
+        await _mark_opened(article, now)
     tags = await Tag.filter(article_tags__article_id=article.id).order_by("title", "id")
     comments = await Comment.filter(article_id=article.id).order_by("created_at", "id")
     reading_list, previous, following = None, None, None
@@ -234,3 +245,13 @@ async def show_article(
             user_id, ListFilter.of(reading_list, tag_rows), reading_list.order_direction, key, now=now
         )
     return ArticlePage(article, tags, comments, reading_list, previous, following, timezone or await _timezone(user_id))
+
+
+async def _mark_opened(article: Article, now: datetime) -> None:
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "UPDATE article SET opened_at = $3, read_at = COALESCE(read_at, $3), obj_updated_at = $3"
+        " WHERE id = $1 AND user_id = $2 AND opened_at IS NULL RETURNING read_at",
+        [article.id, article.user_id, now],
+    )
+    if rows:  # else another request opened it first
+        article.opened_at, article.read_at = now, rows[0]["read_at"]

@@ -102,12 +102,19 @@ async def render_article_page(
 ) -> ResponseReturnValue:
     """The article page; with an `error` of the edit form or of a comment `draft`, answered with 400.
 
-    The unread count of the list in the back link is left empty: counting costs more than the rest of the
-    page (README, web figures), so it appears with the first action's answer, which has it anyway."""
+    Opened from a reading list (`?list=`), an article never opened before is marked opened and read, as
+    readers expect when they go through a list; from elsewhere (search, a saved page, a bookmark) nothing
+    changes. The unread count of the list in the back link is left empty: counting costs more than the rest
+    of the page (README, web figures), so it appears with the first action's answer, which has it anyway."""
     user = require_user()
     list_slug = request.args.get("list") or None
     page = await reading.show_article(
-        user.id, article_id, now=runtime().clock.now(), list_slug=list_slug, timezone=(await page_layout()).timezone
+        user.id,
+        article_id,
+        now=runtime().clock.now(),
+        list_slug=list_slug,
+        timezone=(await page_layout()).timezone,
+        mark_opened=list_slug is not None,  # opened from a list: the reading flow marks it read
     )
     if slug is not None and slug != page.article.slug:
         query = {"edit_comment": draft.comment_id} if draft and draft.comment_id else {}

@@ -21,15 +21,17 @@ async def test_actions_update_the_article_page_in_place(page: Page, reader: User
     header = page.locator(".article-header")
     back = page.get_by_role("link", name="← Unread")
 
-    await header.get_by_role("button", name="Mark read").click()
-    await expect(header.locator(".card-state")).to_have_text("Read")
-    await expect(back.locator(".count")).to_have_text("1")
+    await expect(header.locator(".card-state")).to_have_text("Read")  # opened: read
+    await header.get_by_role("button", name="Mark unread").click()
+    await expect(header.locator(".card-state")).to_have_count(0)
+    await expect(back.locator(".count")).to_have_text("2")
     await header.get_by_role("button", name="Favourite").click()
     await expect(header.locator(".badge")).to_have_text("Favourite")
     await expect(header.get_by_role("button", name="Unfavourite")).to_have_attribute("aria-pressed", "true")
     await page.keyboard.press("m")  # the shortcut drives the swapped buttons
-    await expect(header.get_by_role("button", name="Mark read")).to_be_visible()
-    await expect(back.locator(".count")).to_have_text("2")
+    await expect(header.get_by_role("button", name="Mark unread")).to_be_visible()
+    await expect(header.locator(".card-state")).to_have_text("Read")
+    await expect(back.locator(".count")).to_have_text("1")
     await assert_same_document(page)
 
 

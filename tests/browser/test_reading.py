@@ -50,7 +50,7 @@ async def assert_same_document(page: Page) -> None:
     assert await page.evaluate("window.legadiloTestMark") == "same document", "the page was reloaded"
 
 
-async def test_an_article_opened_from_the_list_shows_its_content_and_can_be_marked_read(
+async def test_an_article_opened_from_the_list_shows_its_content_is_read_and_can_be_marked_unread(
     page: Page, reader: User
 ) -> None:
     await seed(reader, "airship", content=CONTENT, reading_time=2)
@@ -64,9 +64,17 @@ async def test_an_article_opened_from_the_list_shows_its_content_and_can_be_mark
     await expect(body.get_by_role("listitem")).to_have_text(["Three engines", "Twelve passengers"])
     await expect(page.locator(".article-header .card-meta")).to_contain_text("2 min read")
 
+    # opened for the first time: read
+    await expect(page.locator(".article-header .card-state")).to_have_text("Read")
+    await page.locator(".article-header").get_by_role("button", name="Mark unread").click()
+    await expect(page.locator(".article-header .card-state")).to_have_count(0)
+    await expect(page.locator(".article-header").get_by_role("button", name="Mark read")).to_be_visible()
+    await page.get_by_role("link", name="← Unread").click()
+    await expect(counter(page, "Unread")).to_have_text("1")
+    await page.get_by_role("link", name="Airship").click()  # opened again: it stays unread
+    await expect(page.locator(".article-header").get_by_role("button", name="Mark read")).to_be_visible()
     await page.locator(".article-header").get_by_role("button", name="Mark read").click()
     await expect(page.locator(".article-header .card-state")).to_have_text("Read")
-    await expect(page.locator(".article-header").get_by_role("button", name="Mark unread")).to_be_visible()
     await page.get_by_role("link", name="← Unread").click()
     await expect(page.locator("#cards .card")).to_have_count(0)
     await expect(counter(page, "Unread")).to_have_text("0")

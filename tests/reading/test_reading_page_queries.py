@@ -439,6 +439,33 @@ async def test_the_article_page_has_its_tags_comments_and_refuses_other_users(db
             await mark_reading_list_as_read(alice.id, impossible, now=NOW)
 
 
+async def test_opening_an_article_the_first_time_marks_it_opened_and_read_and_only_then(db: Runtime) -> None:
+    alice = await register_user("alice@example.org", TEST_PASSWORD)
+    bob = await register_user("bob@example.org", TEST_PASSWORD)
+    article = await Article.create(user_id=alice.id, url="https://example.org/a", title="a")
+
+    looked = await show_article(alice.id, article.id, now=NOW)  # without mark_opened: nothing changes
+    assert looked.article.opened_at is None and looked.article.read_at is None
+    with pytest.raises(NotFound):
+        await show_article(bob.id, article.id, now=NOW, mark_opened=True)
+    assert (await Article.get(id=article.id)).opened_at is None
+
+    page = await show_article(alice.id, article.id, now=NOW, mark_opened=True)
+    stored = await Article.get(id=article.id)
+    assert page.article.opened_at == stored.opened_at == NOW
+    assert page.article.read_at == stored.read_at == NOW
+
+    await Article.filter(id=article.id).update(read_at=None)  # marked unread by the reader afterwards
+    again = await show_article(alice.id, article.id, now=NOW + timedelta(hours=1), mark_opened=True)
+    assert again.article.read_at is None and (await Article.get(id=article.id)).read_at is None
+    assert again.article.opened_at == NOW
+
+    earlier = NOW - timedelta(days=1)
+    read_before = await Article.create(user_id=alice.id, url="https://example.org/b", title="b", read_at=earlier)
+    opened = await show_article(alice.id, read_before.id, now=NOW, mark_opened=True)
+    assert opened.article.read_at == (await Article.get(id=read_before.id)).read_at == earlier  # first date kept
+
+
 # --- the number of statements per page ---------------------------------------------------------------
 
 

@@ -82,6 +82,22 @@ async def test_html_content_toc_tags_and_metadata(client: QuartClient, alice: Us
     assert "2026-01-01 00:00 UTC" in html
 
 
+async def test_opening_the_page_from_a_list_marks_a_new_article_opened_and_read(
+    client: QuartClient, alice: User
+) -> None:
+    saved = await article(alice, "fresh", content="<p>body</p>")
+    await log_in(client, "alice@example.org")
+    outside = await (await client.get(f"/reading/articles/{saved.id}-fresh/")).get_data(as_text=True)
+    assert 'value="MARK_AS_READ"' in outside  # not from a list (search, saved page, bookmark): unchanged
+    assert (await Article.get(id=saved.id)).opened_at is None
+    html = await (await client.get(f"/reading/articles/{saved.id}-fresh/?list=unread")).get_data(as_text=True)
+    opened = await Article.get(id=saved.id)
+    assert opened.opened_at is not None and opened.read_at is not None
+    assert 'value="MARK_AS_UNREAD"' in html  # the page shows the state it is now in
+    unread_list = await (await client.get("/reading/")).get_data(as_text=True)
+    assert f'id="article-card-{saved.id}"' not in unread_list
+
+
 async def test_plain_text_content_is_escaped_in_pre(client: QuartClient, alice: User) -> None:
     saved = await article(alice, "notes", content="<script>alert(1)</script>\nline 2", content_type=ContentType.PLAIN)
     await log_in(client, "alice@example.org")
