@@ -232,7 +232,7 @@ async def show_article(
     if article is None:
         raise NotFound(f"no article {article_id} for this user")
     if mark_opened and article.opened_at is None:
-        await _mark_opened(article, now)
+        await _mark_opened(user_id, article, now)
     tags = await Tag.filter(article_tags__article_id=article.id).order_by("title", "id")
     comments = await Comment.filter(article_id=article.id).order_by("created_at", "id")
     reading_list, previous, following = None, None, None
@@ -247,11 +247,11 @@ async def show_article(
     return ArticlePage(article, tags, comments, reading_list, previous, following, timezone or await _timezone(user_id))
 
 
-async def _mark_opened(article: Article, now: datetime) -> None:
+async def _mark_opened(user_id: int, article: Article, now: datetime) -> None:
     rows = await Tortoise.get_connection("default").execute_query_dict(
         "UPDATE article SET opened_at = $3, read_at = COALESCE(read_at, $3), obj_updated_at = $3"
         " WHERE id = $1 AND user_id = $2 AND opened_at IS NULL RETURNING read_at",
-        [article.id, article.user_id, now],
+        [article.id, user_id, now],
     )
     if rows:  # else another request opened it first
         article.opened_at, article.read_at = now, rows[0]["read_at"]
