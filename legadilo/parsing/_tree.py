@@ -86,7 +86,7 @@ def text_of(element: Element) -> str:
     return str(_STRING(element))
 
 
-def _drop_tree(element: Element) -> None:
+def drop_tree(element: Element) -> None:
     """lxml.html's drop_tree(): `element` and its content removed, its tail kept."""
     parent = element.getparent()
     if element.tail:
@@ -108,7 +108,7 @@ def prepare_for_sanitizer(html: str, base_url: str) -> str:
         if _is_image_source(source):
             image.set("src", source)
         else:  # nothing to show: no source, or one the sanitiser would remove (javascript:…)
-            _drop_tree(image)
+            drop_tree(image)
     for link in body.iter("a"):
         href = link.get("href")
         if href is not None:
@@ -205,7 +205,7 @@ def _remove_following_siblings(element: Element) -> None:
 
 def _drop_invisible(body: Element) -> None:
     for element in list(body.iter(*_INVISIBLE)):
-        _drop_tree(element)
+        drop_tree(element)
 
 
 def _image_source(image: Element) -> str:

@@ -22,10 +22,10 @@ import lxml.html  # type: ignore[import-untyped]
 from readability import Document  # type: ignore[import-untyped]
 from readability.readability import Unparseable  # type: ignore[import-untyped]
 
-from legadilo.parsing import normalize, strings
+from legadilo.parsing import _tree, normalize, strings
 from legadilo.parsing._page_meta import PageMeta, read_meta
 from legadilo.parsing.html import count_words, sanitize_html, summary_from_content
-from legadilo.parsing.toc import table_of_content_and_word_count
+from legadilo.parsing.toc import HEADINGS, table_of_content_and_word_count
 from legadilo.parsing.types import ParseError
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -221,14 +221,16 @@ def _html_article(text: str, document: Any, url: str, headers: Mapping[str, str]
     base_url = _base_url(document, url) if document is not None else url
     meta = read_meta(document, base_url) if document is not None else _EMPTY_META
     main = _main_content(text, base_url) if document is not None else ""
-    content, toc, words = table_of_content_and_word_count(sanitize_html(main, base_url=base_url))
+    title = normalize.text_field(meta.title, normalize.TITLE_MAX_LENGTH) or url_title(url)
+    body = _without_title_heading(sanitize_html(main, base_url=base_url), title)
+    content, toc, words = table_of_content_and_word_count(body)
     if meta.description:
         summary = sanitize_html(html.escape(meta.description), base_url=base_url, for_summary=True)
     else:
         summary = summary_from_content(content)
     return ExtractedArticle(
         url=_canonical(meta.canonical_url, url),
-        title=normalize.text_field(meta.title, normalize.TITLE_MAX_LENGTH) or url_title(url),
+        title=title,
         content=content,
         content_type="text/html",
         summary=summary,
@@ -252,6 +254,25 @@ def _main_content(text: str, base_url: str) -> str:
     except (Unparseable, lxml.etree.ParserError, ValueError):
         return ""
     return content
+
+
+def _without_title_heading(content: str, title: str) -> str:
+    """The content without its first heading when that heading opens it (no text before) and repeats the
+    title (readability keeps an article's <h1>): the page shows the title already, and the table of contents
+    would start with it."""
+    if "<h" not in content and "<H" not in content:
+        return content
+    body = _tree.parse_fragment(content)
+    heading = next(body.iter(*HEADINGS), None) if body is not None else None
+    if heading is None:
+        return content
+    heading_text = " ".join(_tree.text_of(heading).split())
+    if not heading_text or heading_text.casefold() != " ".join(title.split()).casefold():
+        return content
+    if not " ".join(_tree.text_of(body).split()).startswith(heading_text):
+        return content  # text comes before it: it is not the article's own title
+    _tree.drop_tree(heading)
+    return _tree.serialize(body)
 
 
 def _canonical(canonical: str, url: str) -> str:

@@ -117,6 +117,33 @@ def test_metadata_of_a_blog_post() -> None:
     assert 300 < article.word_count < 400
 
 
+_STORY = "<p>" + "The airship crossed the northern sea in three days with twelve passengers aboard. " * 6 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("before", "heading", "kept"),
+    [
+        ("", "<h1>Zeppelins over  the LAKE</h1>", False),  # the title again: dropped (spaces, case ignored)
+        ("", "<h1>Another heading</h1>", True),
+        ("<p>Intro words first.</p>", "<h1>Zeppelins over the lake</h1>", True),  # text before it: kept
+    ],
+)
+def test_a_heading_repeating_the_title_at_the_top_of_the_content_is_dropped(
+    before: str, heading: str, kept: bool
+) -> None:
+    page = (
+        "<html><head><title>Zeppelins over the lake</title></head><body><nav>Home · About</nav>"
+        f"<article>{before}{heading}{_STORY}<h2>The landing</h2>{_STORY}</article></body></html>"
+    )
+    article = extract_article(page, url="https://example.org/zeppelins")
+
+    assert article.title == "Zeppelins over the lake"
+    assert ("<h1" in article.content) is kept
+    toc = [(item["text"], [child["text"] for child in item["children"]]) for item in article.table_of_content]
+    assert toc == ([(plain_text(heading), ["The landing"])] if kept else [("The landing", [])])
+    assert "crossed the northern sea" in article.content
+
+
 def test_code_blocks_and_images_survive_sanitising() -> None:
     article = extract("blog_code.html", "https://notebook.example.org/2024/03/05/parsing-json-faster-with-simd/")
 
