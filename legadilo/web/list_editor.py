@@ -97,7 +97,7 @@ async def create_list() -> ResponseReturnValue:
         created = await lists.create_reading_list(require_user().id, _list_form(form))
     except InvalidInput as exc:
         return await _list_form_page(form.to_dict(), None, exc.message), 400
-    await flash(f"The list {created.title!r} is created.")
+    await flash(f"The list “{created.title}” is created.")
     return redirect(url_for(".list_lists"), 303)
 
 
@@ -117,7 +117,7 @@ async def update_list(list_id: int) -> ResponseReturnValue:
         updated = await lists.update_reading_list(user_id, list_id, _list_form(form))
     except InvalidInput as exc:
         return await _list_form_page(form.to_dict(), list_id, exc.message), 400
-    await flash(f"The list {updated.title!r} is saved.")
+    await flash(f"The list “{updated.title}” is saved.")
     return redirect(url_for(".list_lists"), 303)
 
 
@@ -142,7 +142,7 @@ async def move_list(list_id: int) -> ResponseReturnValue:
 @login_required
 async def make_default_list(list_id: int) -> ResponseReturnValue:
     made = await lists.make_default_reading_list(require_user().id, list_id)
-    await flash(f"{made.title!r} is now the default list.")
+    await flash(f"“{made.title}” is now the default list.")
     return redirect(url_for(".list_lists"), 303)
 
 
@@ -165,5 +165,5 @@ async def delete_list(list_id: int) -> ResponseReturnValue:
             "preferences/list_delete.html", title=values.title, list_id=list_id, error=exc.message
         )
         return page, 400
-    await flash(f"The list {values.title!r} is deleted.")
+    await flash(f"The list “{values.title}” is deleted.")
     return redirect(url_for(".list_lists"), 303)

@@ -57,7 +57,7 @@ async def create_tag() -> ResponseReturnValue:
         tag = await tags.create_tag(require_user().id, title)
     except InvalidInput as exc:
         return await _tags_page(exc.message, title), 400
-    await flash(f"The tag {tag.title!r} is created.")
+    await flash(f"The tag “{tag.title}” is created.")
     return redirect(url_for(".list_tags"), 303)
 
 
@@ -111,5 +111,5 @@ async def delete_tag(tag_id: int) -> ResponseReturnValue:
     user_id = require_user().id
     tag = await tags.get_tag(user_id, tag_id)
     await tags.delete_tag(user_id, tag_id)
-    await flash(f"The tag {tag.title!r} is deleted.")
+    await flash(f"The tag “{tag.title}” is deleted.")
     return redirect(url_for(".list_tags"), 303)

@@ -46,7 +46,7 @@ async def test_editing_a_reading_list_changes_its_title_and_its_articles(page: P
     await page.get_by_label("Title").fill("Already read")
     await page.get_by_label("Read", exact=True).select_option(label="Read")
     await page.get_by_role("button", name="Save").click()
-    await expect(page.locator(".flash")).to_have_text("The list 'Already read' is saved.")
+    await expect(page.locator(".flash")).to_have_text("The list “Already read” is saved.")
     await expect(page.locator(".admin-row-main a").first).to_have_text("Already read")
 
     await page.get_by_role("link", name="Reading", exact=True).click()

@@ -371,6 +371,7 @@ async def test_make_default_then_delete_with_confirmation(logged: QuartClient, a
 
 async def test_tags_create_list_rename_and_refusals(logged: QuartClient, alice: User) -> None:
     assert (await _post(logged, "/settings/tags/new", {"title": "Python"}, "/settings/tags/"))[0] == 303
+    assert "The tag “Python” is created." in await (await logged.get("/settings/tags/")).get_data(as_text=True)
     status, html = await _post(logged, "/settings/tags/new", {"title": "python"}, "/settings/tags/")
     assert status == 400 and "already exists" in html and 'value="python"' in html
     status, html = await _post(logged, "/settings/tags/new", {"title": ""}, "/settings/tags/")
