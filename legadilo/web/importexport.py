@@ -20,14 +20,13 @@ from quart.typing import ResponseReturnValue
 from quart.wrappers import Request
 from werkzeug.exceptions import HTTPException
 
-from legadilo.accounts.models import UserSettings
 from legadilo.core.errors import DomainError, InvalidInput
 from legadilo.importexport import csv_export, jobs, services
 from legadilo.importexport.models import ImportJob, ImportKind, ImportStatus
 from legadilo.importexport.uploads import UploadSpool, UploadTooLarge, imports_folder
 from legadilo.runtime import Runtime
 from legadilo.web.auth import login_required
-from legadilo.web.context import app_settings, current_user, require_user, runtime
+from legadilo.web.context import app_settings, page_layout, require_user, runtime
 
 logger = logging.getLogger(__name__)
 blueprint = Blueprint("importexport", __name__, url_prefix="/import-export")
@@ -228,11 +227,9 @@ def kind_label(kind: ImportKind) -> str:
 
 @blueprint.context_processor
 async def _template_context() -> dict[str, Any]:
-    user = current_user()
-    settings = await UserSettings.get_or_none(user_id=user.id) if user is not None else None
     return {
         "job_outcome": job_outcome,
         "kind_label": kind_label,
         "size": _size,
-        "timezone": settings.timezone if settings is not None else "UTC",
+        "timezone": (await page_layout()).timezone,  # loaded with the user: no statement of its own
     }

@@ -23,7 +23,7 @@ from quart import Quart
 from quart.datastructures import FileStorage
 from quart.typing import TestClientProtocol as QuartClient
 
-from legadilo.accounts.models import Notification
+from legadilo.accounts.models import Notification, UserSettings
 from legadilo.app import create_app
 from legadilo.feeds.models import Feed
 from legadilo.importexport import jobs
@@ -90,6 +90,7 @@ async def test_an_opml_upload_becomes_a_job_that_ends_done_with_its_report(
 ) -> None:
     client = upload_app.test_client()
     alice = await register_user("alice@example.org", TEST_PASSWORD)
+    await UserSettings.filter(user_id=alice.id).update(timezone="Asia/Tokyo")
     await log_in(client, "alice@example.org")
 
     status, location, _ = await _upload(
@@ -109,8 +110,9 @@ async def test_an_opml_upload_becomes_a_job_that_ends_done_with_its_report(
     assert page.status_code == 200 and "Refresh" not in page.headers
     assert "Finished." in html and "Created feeds</dt><dd>3" in html
     assert "<td>15</td><td>Tiny Tiny RSS prefs outline, not a feed</td>" in html
+    assert html.count(" JST</time>") == 2  # uploaded and ended, in the reader's timezone
     listing = await (await client.get("/import-export/imports/")).get_data(as_text=True)
-    assert "tt.opml" in listing and location in listing
+    assert "tt.opml" in listing and location in listing and " JST</time>" in listing
 
 
 async def test_a_bad_opml_file_ends_failed_with_its_reason_on_the_page(upload_app: Quart) -> None:
