@@ -21,6 +21,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from legadilo.core.errors import InvalidInput
+from legadilo.db import retrying_deadlocks
 from legadilo.importexport.article_preparation import ArticleRow, ImportedArticle, prepare_batch
 from legadilo.importexport.article_writer import save_articles
 from legadilo.importexport.reports import Checkpoint, CountingReader, ImportReport, ProgressCallback
@@ -137,7 +138,8 @@ class BatchImport(ABC, Generic[BatchT]):
         await self.queue.drain()
 
     async def _write(self, batch: BatchT) -> None:
-        """Prepare the articles, then write everything in one transaction, with the checkpoint."""
+        """Prepare the articles, then write everything in one transaction, with the checkpoint (again when
+        PostgreSQL aborts it to break a deadlock)."""
         prepared = await prepare_batch(self.rt, batch.articles)
         problems = list(batch.problems)
         rows: list[tuple[int, ArticleRow]] = []  # (index in the batch, row)
@@ -146,14 +148,25 @@ class BatchImport(ABC, Generic[BatchT]):
                 problems.append((line, True, article.url, f"{self.url_field}: {row}"))
             else:
                 rows.append((index, row))
-        async with in_transaction() as connection:
-            await self.save(connection, batch, rows, problems)
-            _report(self.report, problems, batch.notes)
-            self.report.rows_done, self.report.bytes_read = batch.rows_done, batch.bytes_read
-            if self.checkpoint is not None:
-                await self.checkpoint(connection, self.report)
+        await retrying_deadlocks(lambda: self._write_prepared(batch, rows, problems))
         if self.on_progress is not None:
             self.on_progress(self.report)
+
+    async def _write_prepared(self, batch: BatchT, rows: list[tuple[int, ArticleRow]], problems: list[Problem]) -> None:
+        """One attempt at the batch's transaction. Rolled back (PostgreSQL chose it to break a deadlock with a
+        feed refresh or a bulk action, say), it leaves the report as it was, so that it can be run again."""
+        before = self.report.copy()
+        attempt_problems = list(problems)  # `save` may add some
+        try:
+            async with in_transaction() as connection:
+                await self.save(connection, batch, rows, attempt_problems)
+                _report(self.report, attempt_problems, batch.notes)
+                self.report.rows_done, self.report.bytes_read = batch.rows_done, batch.bytes_read
+                if self.checkpoint is not None:
+                    await self.checkpoint(connection, self.report)
+        except BaseException:
+            self.report.restore(before)
+            raise
 
     async def save(
         self,

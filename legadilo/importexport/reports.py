@@ -11,7 +11,7 @@ transaction it calls `on_progress(report)` (progress bars, job status pages).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import IO, Any, Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -61,6 +61,16 @@ class ImportReport:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def copy(self) -> ImportReport:
+        """An independent copy (to put back with `restore` when a batch's transaction is rolled back)."""
+        return replace(self, created=dict(self.created), rejected=list(self.rejected), notes=list(self.notes))
+
+    def restore(self, saved: ImportReport) -> None:
+        """This report made equal to `saved` again, in place (others hold it)."""
+        fresh = saved.copy()
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(fresh, name))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ImportReport:

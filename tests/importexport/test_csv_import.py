@@ -184,6 +184,35 @@ async def test_two_imports_of_the_same_file_at_once_leave_one_copy(db: Runtime) 
     assert await Comment.filter(article__user_id=user_id).count() == 2
 
 
+async def test_a_batch_rolled_back_to_break_a_deadlock_is_written_again_and_counted_once(
+    db: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user_id = await new_user()
+    original = csv_import._CsvImport.save
+    calls = 0
+
+    async def save_then_lose_a_deadlock(self: Any, connection: BaseDBAsyncClient, *args: Any) -> None:
+        """The first attempt writes everything, then PostgreSQL aborts it (SQLSTATE 40P01)."""
+        nonlocal calls
+        calls += 1
+        await original(self, connection, *args)
+        if calls == 1:
+            await connection.execute_query(
+                "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '40P01', MESSAGE = 'deadlock detected'; END $$"
+            )
+
+    monkeypatch.setattr(csv_import._CsvImport, "save", save_then_lose_a_deadlock)
+    report = await import_file(db, user_id)
+    monkeypatch.undo()
+
+    alone = await new_user("alone@example.org")
+    expected = await import_file(db, alone)
+    assert calls == 2
+    assert report.as_dict() == expected.as_dict()  # nothing of the aborted attempt counted
+    assert report.created["articles"] == 3
+    assert await snapshot(user_id) == await snapshot(alone)
+
+
 def big_file(count: int) -> bytes:
     rows = [{"category_title": "Cat", "feed_title": "Feed", "feed_url": "https://example.org/feed"}]
     for number in range(1, count + 1):
