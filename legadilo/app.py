@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -42,7 +43,7 @@ from legadilo.web.security import (
     csp_nonce,
     csrf_token,
 )
-from legadilo.web.templating import SyncEnvironment
+from legadilo.web.templating import SyncEnvironment, compile_every_template
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FORM_BODY_LIMIT = 1024 * 1024  # ordinary forms; upload routes raise their own limit
@@ -106,8 +107,13 @@ def _attach_runtime(app: Quart, settings: Settings, runtime: Runtime | None) -> 
     @app.while_serving
     async def lifespan():  # type: ignore[no-untyped-def]
         logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        compile_every_template(app.jinja_env)  # not on the first requests of each worker
         async with open_runtime(settings) as rt:
             app.extensions[RUNTIME_KEY] = rt
+            # What exists now lives as long as the process: frozen, it is no longer scanned by every full
+            # garbage collection (a full one took 48 ms in a warm worker, 0.3 ms once frozen).
+            gc.collect()
+            gc.freeze()
             listening = asyncio.create_task(counts_cache.listen_for_changes(rt.database))
             try:
                 yield

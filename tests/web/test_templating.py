@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import jinja2
 import pytest
 from quart import Quart, render_template_string
 
-from legadilo.web.templating import SyncEnvironment
+from legadilo.web.templating import SyncEnvironment, compile_every_template
 
 
 async def _seven() -> int:
@@ -35,3 +36,16 @@ async def test_calling_an_asynchronous_function_from_a_template_is_an_error_not_
     async with app.test_request_context("/"):
         with pytest.raises(TypeError, match="asynchronous"):
             await render_template_string("{{ double(2) }}", double=_double)
+
+
+async def test_every_template_is_compiled_before_serving(app: Quart) -> None:
+    compile_every_template(app.jinja_env)
+    compiled = {template.name for template in app.jinja_env.cache.values()} if app.jinja_env.cache else set()
+    assert "reading/show_article.html" in compiled
+    assert compiled >= set(app.jinja_env.list_templates())
+
+
+def test_a_broken_template_stops_the_start_instead_of_failing_a_request_later() -> None:
+    environment = jinja2.Environment(loader=jinja2.DictLoader({"fine.html": "{{ x }}", "broken.html": "{% if %}"}))
+    with pytest.raises(jinja2.TemplateSyntaxError):
+        compile_every_template(environment)
