@@ -107,9 +107,9 @@ WORDS = [
     "essay",
 ]
 
-# Only a `done` hook: a `response` hook would hand every answer to Lua, and wrk, on the same two cores as the
-# server, would then measure its own delays too. Answers other than 2xx/3xx are wrk's `errors.status`; a 3xx
-# (the login page, say) shows as a size per response far below the page's (checked in `measure`).
+# Only a `done` hook: a `response` hook would hand every answer to Lua, more work for wrk, which shares the two
+# cores with the server. Answers other than 2xx/3xx are wrk's `errors.status`; a 3xx (the login page, say)
+# shows as a size per response far below the page's (checked in `measure`).
 WRK_SCRIPT = """
 function done(summary, latency, requests)
   local e = summary.errors
