@@ -126,8 +126,10 @@ def test_conditions_for_unread_articles_never_name_read_at() -> None:
 async def test_the_unread_counts_of_every_list_are_an_index_only_scan(
     db: Runtime, migrated_database: DatabaseTarget
 ) -> None:
-    """The planner may prefer other plans on a small table: forbidding the others shows that this one is
-    possible, i.e. that the statement reads no column the index lacks."""
+    """The planner may prefer other plans on a small table: forbidding scans of the table shows that this
+    one is possible, i.e. that the statement reads no column the index lacks. (Index scans stay allowed: on
+    PostgreSQL 18, turning them off turns index-only scans off too, and the choice then depended on the
+    table's statistics. Vacuumed, the table's pages are all visible, so an index-only scan is the cheaper.)"""
     user = await register_user("alice@example.org", "a long enough password")
     captured: list[tuple[str, list[object]]] = []
     connection = Tortoise.get_connection("default")
@@ -145,7 +147,8 @@ async def test_the_unread_counts_of_every_list_are_an_index_only_scan(
     [(sql, values)] = captured
     direct: asyncpg.Connection = await connect(migrated_database)
     try:
-        await direct.execute("SET enable_seqscan = off; SET enable_bitmapscan = off; SET enable_indexscan = off")
+        await direct.execute("VACUUM ANALYZE article")
+        await direct.execute("SET enable_seqscan = off; SET enable_bitmapscan = off")
         plan = "\n".join(row[0] for row in await direct.fetch("EXPLAIN " + sql, *values))
     finally:
         await direct.close()
