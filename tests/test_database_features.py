@@ -110,6 +110,26 @@ async def test_the_apps_connections_run_without_jit(db: Runtime) -> None:
     assert rows == [{"jit": "off"}]
 
 
+async def test_a_lists_cut_off_date_is_planned_with_its_value_however_often_the_statement_runs(
+    db: Runtime,
+) -> None:
+    """After five runs of a prepared statement PostgreSQL may switch to a generic plan made without the
+    values; the app's connections ask for custom plans (legadilo.db.tortoise_config)."""
+    user = await register_user("alice@example.org", TEST_PASSWORD)
+    async with in_transaction() as connection:  # one connection: a prepared statement belongs to it
+        await connection.execute_script(
+            "PREPARE recent(bigint, timestamptz) AS SELECT id FROM article WHERE user_id = $1 AND published_at > $2"
+        )
+        for _ in range(6):
+            await connection.execute_query(f"EXECUTE recent({user.id}, '2026-01-01T00:00:00Z')")
+        rows = await connection.execute_query_dict(f"EXPLAIN EXECUTE recent({user.id}, '2026-01-01T00:00:00Z')")
+        mode = await connection.execute_query_dict("SHOW plan_cache_mode")
+        await connection.execute_script("DEALLOCATE recent")
+    plan = "\n".join(row["QUERY PLAN"] for row in rows)
+    assert mode == [{"plan_cache_mode": "force_custom_plan"}]
+    assert "2026-01-01" in plan and "$2" not in plan, plan  # the value is in the plan: a custom one
+
+
 async def _search_row_version(article_id: int) -> str:
     rows = await Tortoise.get_connection("default").execute_query_dict(
         "SELECT xmin::text AS version FROM article_search WHERE article_id = $1", [article_id]

@@ -451,4 +451,4 @@ async def test_storing_plans_its_statements_generically_within_its_transaction_o
 
     assert result.new_articles == 1
     assert inside[0]["mode"] == "force_generic_plan"
-    assert after[0]["mode"] == "auto"
+    assert after[0]["mode"] == "force_custom_plan"  # back to the connections' default (legadilo.db)
