@@ -95,7 +95,7 @@ def tortoise_config(target: DatabaseTarget, *, max_connections: int = 10) -> dic
     # a 100 ms statement of the reading-list page, measured on PostgreSQL 15.
     # Custom plans: asyncpg prepares every statement, and after five runs PostgreSQL may keep a generic plan
     # made without the values. A list's cut-off date then looked like "a third of the table": the "last 48
-    # hours" page walked the whole unread index (60 to 160 ms instead of 0.3 ms), the bench's tag-filtered
+    # hours" page walked the whole unread index (60 to 160 ms instead of under 1 ms), the bench's tag-filtered
     # list served 23 instead of 126 pages/s. Planning each run costs a fraction of a millisecond; the feed
     # refresh asks for generic plans in its own transactions (feeds/refresh.py).
     credentials["server_settings"] = {"jit": "off", "plan_cache_mode": "force_custom_plan"}
