@@ -31,6 +31,7 @@ EXTRA_INDEXES = {
     "article_user_published_idx",
     "feed_source_due_idx",
     "article_unread_counts_idx",
+    "article_tag_ids_idx",
 }
 
 

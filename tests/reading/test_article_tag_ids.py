@@ -153,3 +153,18 @@ async def test_the_unread_counts_of_every_list_are_an_index_only_scan(
     finally:
         await direct.close()
     assert "Index Only Scan using article_unread_counts_idx" in plan, plan
+
+
+async def test_tag_filters_can_be_served_by_the_tag_ids_index(db: Runtime, migrated_database: DatabaseTarget) -> None:
+    """A list requiring rare tags would otherwise read every article of the user (migration 6)."""
+    direct: asyncpg.Connection = await connect(migrated_database)
+    try:
+        await direct.execute("SET enable_seqscan = off; SET enable_indexscan = off")
+        for operator in TagOperator:
+            param = SqlParams()
+            spec = ListFilter(include_tag_ids=(5, 6), include_operator=operator)
+            sql = f"EXPLAIN SELECT a.id FROM article a WHERE {filter_sql(spec, param, now=NOW)}"
+            plan = "\n".join(row[0] for row in await direct.fetch(sql, *param.values))
+            assert "Bitmap Index Scan on article_tag_ids_idx" in plan, (operator, plan)
+    finally:
+        await direct.close()
