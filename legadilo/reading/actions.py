@@ -46,7 +46,7 @@ _SET = {
     ArticleAction.UNMARK_AS_FAVORITE: "is_favorite = false",
     ArticleAction.MARK_AS_FOR_LATER: "is_for_later = true",
     ArticleAction.UNMARK_AS_FOR_LATER: "is_for_later = false",
-    ArticleAction.MARK_AS_OPENED: "opened_at = COALESCE(opened_at, $3), read_at = COALESCE(read_at, $3)",
+    ArticleAction.MARK_AS_OPENED: list_queries.OPENED_ASSIGNMENT,
 }
 
 

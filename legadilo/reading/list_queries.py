@@ -383,6 +383,11 @@ async def neighbours_in_list(
     return found[0], found[1]
 
 
+# Opening an article (its original page, or its page from a list) marks it opened and read, each keeping its
+# first date ($3 is now): the SET clause of every statement that does it.
+OPENED_ASSIGNMENT = "opened_at = COALESCE(opened_at, $3), read_at = COALESCE(read_at, $3)"
+
+
 async def mark_list_as_read(user_id: int, spec: ListFilter, *, now: datetime) -> int:
     """Every unread article of the list (not only a page) marked read in one UPDATE; how many."""
     param = SqlParams(user_id, now)

@@ -249,9 +249,9 @@ async def show_article(
 
 async def _mark_opened(user_id: int, article: Article, now: datetime) -> None:
     rows = await Tortoise.get_connection("default").execute_query_dict(
-        "UPDATE article SET opened_at = $3, read_at = COALESCE(read_at, $3), obj_updated_at = $3"
-        " WHERE id = $1 AND user_id = $2 AND opened_at IS NULL RETURNING read_at",
+        f"UPDATE article SET {list_queries.OPENED_ASSIGNMENT}, obj_updated_at = $3"  # noqa: S608 - a constant
+        " WHERE id = $1 AND user_id = $2 AND opened_at IS NULL RETURNING opened_at, read_at",
         [article.id, user_id, now],
     )
     if rows:  # else another request opened it first
-        article.opened_at, article.read_at = now, rows[0]["read_at"]
+        article.opened_at, article.read_at = rows[0]["opened_at"], rows[0]["read_at"]
